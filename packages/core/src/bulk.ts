@@ -1,0 +1,171 @@
+import { assertIdSource, chunks, type IdSource } from "./chunk.js";
+import type { ClientConfig } from "./config.js";
+import { BatchAbortError, BatchDeleteError, type BatchError } from "./errors.js";
+import { assertId } from "./ids.js";
+import type { DeleteUsersReport, ErrorSummary } from "./report.js";
+import { summarize } from "./report.js";
+import { buildDeleteUsersRequest } from "./request.js";
+import { abortError, send } from "./send.js";
+
+export interface Progress {
+  /** Ids read from the input so far. */
+  read: number;
+  /** Ids in chunks whose calls have been sent. */
+  sent: number;
+  confirmed: number;
+  failed: number;
+  skipped: number;
+  /** HTTP calls that got a final answer. */
+  calls: number;
+}
+
+/** One chunk, settled in every app. */
+export interface ChunkOutcome {
+  readonly index: number;
+  readonly ids: readonly string[];
+  /** True when every app confirmed it. */
+  readonly ok: boolean;
+  readonly tokens: readonly { app: string; token: string }[];
+}
+
+export interface DeleteUsersOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Awaited as each chunk settles: the hook for journals and resumable jobs. */
+  onChunk?: (outcome: ChunkOutcome) => unknown;
+  /** Return true to not send a chunk (done in an earlier run); its ids count as skipped. */
+  skipChunk?: (index: number, ids: readonly string[]) => boolean;
+  concurrency?: number;
+  chunkSize?: number;
+  /** Default true: reject with a `BatchDeleteError` when any id was not deleted. */
+  throwOnFailure?: boolean;
+}
+
+/**
+ * The bulk path: ids → chunks → one call per chunk and app, `concurrency` chunks in flight →
+ * a report that accounts for every id read. A chunk is read only when a worker is free to
+ * send it, so a stream of any length runs in the memory of the chunks in flight.
+ */
+export async function deleteUsers(
+  config: ClientConfig,
+  ids: IdSource,
+  options: DeleteUsersOptions = {},
+): Promise<DeleteUsersReport> {
+  assertIdSource(ids);
+  const { apps, transport, baseUrl, restApiKey } = config;
+  const { signal, onProgress, onChunk, skipChunk } = options;
+  const size = options.chunkSize ?? config.chunkSize;
+  const started = Date.now();
+  const source = chunks(ids, size);
+  const report: DeleteUsersReport = {
+    requested: 0,
+    confirmed: 0,
+    failed: 0,
+    skipped: 0,
+    calls: 0,
+    tokens: [],
+    failures: [],
+    failedIds: [],
+    complete: false,
+    durationMs: 0,
+  };
+  let sent = 0;
+  let index = 0;
+  /** Set by an error every later call would share (401, 403, an invalid id): stop sending. */
+  let halt: ErrorSummary | undefined;
+  let thrown: unknown;
+
+  const tell = () => {
+    const { requested: read, confirmed, failed, skipped, calls } = report;
+    onProgress?.({ read, sent, confirmed, failed, skipped, calls });
+  };
+
+  const fail = (
+    chunk: number,
+    ids: string[],
+    app: string,
+    error: ErrorSummary,
+    attempted = false,
+  ) => report.failures.push({ app, chunk, ids, attempted, error });
+
+  const settle = async (chunk: number, chunkIds: string[]) => {
+    const tokens: { app: string; token: string }[] = [];
+    const problem = halt ?? (signal?.aborted && summarize(abortError()));
+    if (problem) {
+      for (const { label } of apps) fail(chunk, chunkIds, label, problem);
+    } else if (skipChunk?.(chunk, chunkIds)) {
+      report.skipped += chunkIds.length;
+      return tell();
+    } else {
+      sent += chunkIds.length;
+      tell();
+      await Promise.all(
+        apps.map(async ({ label: app, key: apiKey }) => {
+          try {
+            const request = buildDeleteUsersRequest({ baseUrl, apiKey, restApiKey }, chunkIds);
+            const token = await send(transport, request, app, signal);
+            tokens.push({ app, token });
+            report.tokens.push({ app, chunk, ids: chunkIds.length, token });
+            report.calls++;
+          } catch (error) {
+            const summary = summarize(error as BatchError);
+            if (!(error instanceof BatchAbortError)) report.calls++;
+            fail(chunk, chunkIds, app, summary, summary.attempts > 0);
+            if (summary.status === 401 || summary.status === 403) halt ??= summary;
+          }
+        }),
+      );
+    }
+    const ok = tokens.length === apps.length;
+    report[ok ? "confirmed" : "failed"] += chunkIds.length;
+    await onChunk?.({ index: chunk, ids: chunkIds, ok, tokens });
+    tell();
+  };
+
+  const worker = async () => {
+    for (;;) {
+      // After a halt an array's remaining ids are still accounted for (they are in memory
+      // anyway); a stream is not read on, so a file of millions is not drained into memory.
+      if ((halt && !Array.isArray(ids)) || signal?.aborted) return;
+      let next: IteratorResult<string[]>;
+      try {
+        next = await source.next();
+      } catch (error) {
+        // The source failed (a file that could not be read): stop, and say so with the report.
+        thrown ??= error;
+        halt ??= summarize(error as BatchError);
+        return;
+      }
+      if (next.done) {
+        report.complete = !thrown && !signal?.aborted;
+        return;
+      }
+      const chunk = index++;
+      report.requested += next.value.length;
+      try {
+        // Arrays were checked whole up front; a stream is checked as it comes.
+        for (const [i, id] of next.value.entries()) assertId(id, chunk * size + i);
+      } catch (error) {
+        thrown ??= error;
+        halt ??= summarize(error as BatchError);
+      }
+      await settle(chunk, next.value);
+    }
+  };
+
+  await Promise.all(Array.from({ length: options.concurrency ?? config.concurrency }, worker));
+  const sorted = report.failures.toSorted((a, b) => a.chunk - b.chunk);
+  report.failedIds = [...new Set(sorted.flatMap((f) => f.ids))];
+  report.durationMs = Date.now() - started;
+  tell();
+
+  if (signal?.aborted) thrown = abortError();
+  if (!thrown && report.failed > 0 && options.throwOnFailure !== false) {
+    const reasons = [...new Set(report.failures.map((f) => f.error.name))];
+    thrown = new BatchDeleteError(
+      `${report.failed} of ${report.requested} ids were not deleted (${reasons}): retry error.report.failedIds.`,
+    );
+  }
+  if (thrown) throw Object.assign(Object(thrown), { report });
+  return report;
+}

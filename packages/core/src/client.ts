@@ -1,0 +1,53 @@
+import { type DeleteUsersOptions, deleteUsers } from "./bulk.js";
+import type { IdSource } from "./chunk.js";
+import { type ClientOptions, resolveConfig } from "./config.js";
+import { assertId } from "./ids.js";
+import { type AppResult, type DeleteUsersReport, summarize } from "./report.js";
+import { buildDeleteUserRequest } from "./request.js";
+import { send } from "./send.js";
+
+export interface DeleteUserResult {
+  /** The first app's token: with one app, the only one. */
+  token: string;
+  /** Every app's token, labelled (never keyed) by app. */
+  tokens: { app: string; token: string }[];
+}
+
+export interface BatchClient {
+  /** Deletes one user's custom data in every app; resolves with the transaction token(s). */
+  deleteUser(id: string, options?: { signal?: AbortSignal }): Promise<DeleteUserResult>;
+  /**
+   * Deletes any number of users, streamed in bulk calls of at most 10,000 ids. Resolves with
+   * a report of every id; rejects (with that report) if any id was not deleted.
+   */
+  deleteUsers(ids: IdSource, options?: DeleteUsersOptions): Promise<DeleteUsersReport>;
+}
+
+/** Makes a client. Bad configuration throws a `BatchValidationError` here, not at first use. */
+export function createClient(options: ClientOptions): BatchClient {
+  const config = resolveConfig(options);
+  const { apps, baseUrl, restApiKey, transport } = config;
+  return {
+    async deleteUser(id, { signal } = {}) {
+      assertId(id);
+      const results: AppResult[] = [];
+      let failed: unknown;
+      await Promise.all(
+        apps.map(async ({ label: app, key: apiKey }, i) => {
+          try {
+            const request = buildDeleteUserRequest({ baseUrl, apiKey, restApiKey }, id);
+            results[i] = { app, token: await send(transport, request, app, signal) };
+          } catch (error) {
+            failed ??= error;
+            results[i] = { app, error: summarize(error as never) };
+          }
+        }),
+      );
+      // With several apps, the tokens that some of them gave are not lost with the error.
+      if (failed) throw apps.length > 1 ? Object.assign(failed, { results }) : failed;
+      const tokens = results as DeleteUserResult["tokens"];
+      return { token: tokens[0]!.token, tokens };
+    },
+    deleteUsers: (ids, opts) => deleteUsers(config, ids, opts),
+  };
+}

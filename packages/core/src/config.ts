@@ -1,0 +1,118 @@
+import { BatchValidationError } from "./errors.js";
+import { MAX_IDS_PER_CALL } from "./ids.js";
+import { createRedactor, type Redactor } from "./redact.js";
+import { DEFAULT_RETRY, NO_RETRY, type RetryOptions, type RetryPolicy } from "./retry.js";
+import type { FetchLike, Transport } from "./send.js";
+
+export const DEFAULT_BASE_URL = "https://api.batch.com/1.0";
+
+export interface ClientOptions {
+  /**
+   * The app's Batch API key, or several (iOS and Android apps have one each): every deletion
+   * goes to each app. Give an object (`{ ios: "…", android: "…" }`) to label apps in results;
+   * an array's apps are labelled by index ("0", "1", …). Results never show a key.
+   */
+  apiKey: string | readonly string[] | Readonly<Record<string, string>>;
+  /** The company REST API key, sent as `X-Authorization`. */
+  restApiKey: string;
+  /** Default `https://api.batch.com/1.0`; point it at the emulator or your proxy. */
+  baseUrl?: string;
+  /** Any fetch-compatible function. Default: the runtime's global `fetch`. */
+  fetch?: FetchLike;
+  /** Per attempt, in ms. Default 30,000. `Infinity` turns it off. */
+  timeoutMs?: number;
+  /** Retry policy for retryable failures; `false` sends every call once. */
+  retry?: RetryOptions | false;
+  /** Chunks in flight at once in `deleteUsers` (each goes to every app). Default 4. */
+  concurrency?: number;
+  /** Ids per bulk call, 1 to 10,000. Default 10,000. */
+  chunkSize?: number;
+}
+
+export interface App {
+  readonly label: string;
+  readonly key: string;
+}
+
+/** Options checked and normalised once, so nothing downstream re-validates. */
+export interface ClientConfig {
+  readonly apps: readonly App[];
+  readonly restApiKey: string;
+  readonly baseUrl: string;
+  readonly transport: Transport;
+  readonly concurrency: number;
+  readonly chunkSize: number;
+  readonly redact: Redactor;
+}
+
+/** Throws unless `ok`; messages name the option and what to do, never a key's value. */
+function check(ok: unknown, message: string): void {
+  if (!ok) throw new BatchValidationError(`createClient: ${message}`);
+}
+
+/** A key must travel as is in a URL path or a header: a pasted space or newline is a mistake. */
+function checkKey(key: unknown, what: string): string {
+  check(
+    typeof key === "string" && key,
+    `${what} is missing (Batch dashboard, Settings → General).`,
+  );
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the point
+  check(!/[\s\0-\x1f\x7f]/.test(key as string), `${what} holds whitespace or a control character.`);
+  return key as string;
+}
+
+export function checkCount(value: unknown, what: string, max: number): number {
+  const n = value as number;
+  check(Number.isInteger(n) && n >= 1 && n <= max, `${what} must be an integer from 1 to ${max}.`);
+  return n;
+}
+
+export function resolveConfig(options: ClientOptions): ClientConfig {
+  const { apiKey, baseUrl = DEFAULT_BASE_URL, fetch, timeoutMs = 30_000, retry } = Object(options);
+  const named = apiKey && typeof apiKey === "object";
+  const entries: [string, unknown][] = named ? Object.entries(apiKey) : [["0", apiKey]];
+  check(entries.length, "apiKey lists no app key.");
+  const apps = entries.map(([label, key]) => ({
+    label,
+    key: checkKey(key, named ? `apiKey "${label}"` : "apiKey"),
+  }));
+  check(new Set(apps.map((a) => a.key)).size === apps.length, "apiKey lists a key twice.");
+  const restApiKey = checkKey(options.restApiKey, "restApiKey");
+  const redact = createRedactor([restApiKey, ...apps.map((a) => a.key)]);
+
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {}
+  // Credentials, a query or a fragment would end up in the middle of every call's URL.
+  check(
+    url && /^https?:$/.test(url.protocol) && !/[@?#]/.test(url.href),
+    `baseUrl must be an http(s) URL like ${DEFAULT_BASE_URL}, without credentials, query or fragment.`,
+  );
+  check(
+    typeof (fetch ?? globalThis.fetch) === "function",
+    "fetch must be a function (pass one: this runtime has none).",
+  );
+  check(timeoutMs > 0, "timeoutMs must be a number of ms > 0 (Infinity for none).");
+  const policy: RetryPolicy = retry === false ? NO_RETRY : { ...DEFAULT_RETRY, ...retry };
+  for (const [name, value] of Object.entries(policy))
+    check(value >= 0, `retry.${name} must be a number ≥ 0.`);
+
+  return {
+    apps,
+    restApiKey,
+    redact,
+    baseUrl: url!.href.replace(/\/+$/, ""),
+    concurrency: checkCount(options.concurrency ?? 4, "concurrency", 256),
+    chunkSize: checkCount(options.chunkSize ?? MAX_IDS_PER_CALL, "chunkSize", MAX_IDS_PER_CALL),
+    transport: {
+      // Called as a plain function, never as a method: Workers and browsers throw "Illegal
+      // invocation" when fetch runs with another `this`. The global is looked up per call so
+      // that a test's or a polyfill's later replacement is honoured.
+      fetch: fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      timeoutMs,
+      retry: policy,
+      redact,
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { classify, HINTS } from "./codes.js";
+import { BatchApiError } from "./errors.js";
+import type { Redactor } from "./redact.js";
+
+/**
+ * Turns an answer into its token, or into the error it stands for. Error bodies are read
+ * tolerantly (API.md: their shape is not documented): `error_code` as a number or a string,
+ * `error_message` or `message`; an empty, HTML or non-JSON body maps from the status alone.
+ */
+export async function readToken(response: Response, redact: Redactor): Promise<string> {
+  const { status, ok, headers } = response;
+  let body: Record<string, unknown> | undefined;
+  try {
+    body = JSON.parse(await response.text());
+  } catch {}
+  body = Object(body);
+  const token = body!.token;
+  if (ok && typeof token === "string" && token) return token;
+
+  const kind = ok
+    ? { name: "UNEXPECTED_RESPONSE", status, retryable: false }
+    : classify(status, body!.error_code ?? body!.code);
+  const said = body!.error_message ?? body!.message;
+  const hint = ok ? "no token in a 2xx answer: is baseUrl Batch's API?" : HINTS[status];
+  throw new BatchApiError(
+    kind,
+    `HTTP ${status}${kind.code ? `, code ${kind.code}` : ""}${
+      typeof said === "string" && said ? `: ${redact(said.slice(0, 300))}` : ""
+    }${hint ? ` (${hint})` : ""}`,
+    parseRetryAfter(headers.get("retry-after")),
+  );
+}
+
+/** `Retry-After` as seconds or as an HTTP date, in ms from `now`; undefined when absent or bad. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return;
+  const ms = /^\s*\d+(\.\d+)?\s*$/.test(value) ? +value * 1000 : Date.parse(value) - now;
+  return ms >= 0 ? Math.ceil(ms) : ms < 0 ? 0 : undefined;
+}

@@ -1,0 +1,107 @@
+import { BatchAbortError, BatchError, BatchNetworkError, BatchTimeoutError } from "./errors.js";
+import type { Redactor } from "./redact.js";
+import type { DeleteRequest } from "./request.js";
+import { readToken } from "./response.js";
+import { backoffDelay, type RetryPolicy, sleep } from "./retry.js";
+
+/** Anything shaped like `fetch`: the global one, undici's, a ky instance, the emulator. */
+export type FetchLike = (
+  input: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+) => PromiseLike<Response>;
+
+/** What every call needs, fixed when the client is made. */
+export interface Transport {
+  readonly fetch: FetchLike;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly redact: Redactor;
+}
+
+export const abortError = () => new BatchAbortError("Aborted by the caller's AbortSignal.");
+
+/**
+ * Sends one call until it succeeds, fails for good, runs out of retries or time, or the
+ * caller aborts. Every failure comes out as a `BatchError` with `attempts` and a printable
+ * `request`.
+ */
+export async function send(
+  transport: Transport,
+  request: DeleteRequest,
+  app: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  const { retry } = transport;
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    let error: BatchError;
+    try {
+      return await attemptOnce(transport, request, signal);
+    } catch (thrown) {
+      error = thrown as BatchError;
+    }
+    const where = { method: "DELETE", url: request.displayUrl, app };
+    Object.assign(error, { attempts: attempt, request: where });
+    error.message += ` [DELETE ${where.url}, app ${app}, attempt ${attempt}]`;
+    const delay = backoffDelay(retry, attempt, (error as { retryAfterMs?: number }).retryAfterMs);
+    if (
+      !error.retryable ||
+      attempt > retry.retries ||
+      Date.now() - started + delay > retry.maxElapsedMs
+    ) {
+      throw error;
+    }
+    try {
+      await sleep(delay, signal);
+    } catch {
+      throw Object.assign(abortError(), { attempts: attempt, request: where });
+    }
+  }
+}
+
+async function attemptOnce(
+  { fetch, timeoutMs, redact }: Transport,
+  { url, headers, body }: DeleteRequest,
+  signal?: AbortSignal,
+): Promise<string> {
+  if (signal?.aborted) throw abortError();
+  const controller = new AbortController();
+  let timedOut = false;
+  let stop!: () => void;
+  // The abort is raced as well as passed on: a fetch that ignores `signal` still cannot hold
+  // a call past its timeout or past the caller's abort.
+  const stopped = new Promise<never>((_, reject) => {
+    stop = () => reject(controller.abort());
+  });
+  signal?.addEventListener("abort", stop);
+  const timer =
+    timeoutMs < Infinity &&
+    setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeoutMs);
+  try {
+    const answer = Promise.resolve(
+      fetch(url, { method: "DELETE", headers, body, signal: controller.signal }),
+    );
+    answer.catch(() => {}); // a late rejection, once the race is lost, is nobody's business
+    return await Promise.race([answer.then((response) => readToken(response, redact)), stopped]);
+  } catch (thrown) {
+    if (thrown instanceof BatchError) throw thrown;
+    if (signal?.aborted) throw abortError();
+    if (timedOut) throw new BatchTimeoutError(`No answer within timeoutMs (${timeoutMs} ms).`);
+    // Only the redacted text of what the runtime threw is kept: Deno's network errors quote
+    // the URL, and so the API key.
+    const { message, cause } = Object(thrown);
+    const code = Object(cause).code ?? Object(thrown).code;
+    throw Object.assign(
+      new BatchNetworkError(
+        redact(`Network error: ${message}${cause ? `: ${cause.message}` : ""}`),
+      ),
+      { code },
+    );
+  } finally {
+    clearTimeout(timer as number);
+    signal?.removeEventListener("abort", stop);
+  }
+}
