@@ -1,0 +1,81 @@
+/**
+ * What the request handler shares with the emulator object and with the Node server: the
+ * emulator's live state, the per-request context, and the branded "network fault" error that
+ * a transport turns into a dropped connection.
+ */
+import type { FaultConfig, FaultKind, Faults } from "./faults.js";
+import type { RingLog } from "./log.js";
+import type { Store } from "./state.js";
+
+export interface EmulatorStats {
+  /** Requests to anything but `/_emulator/`. */
+  requests: number;
+  /** 200 answers (accepted deletions). */
+  accepted: number;
+  /** Ids in accepted deletions, duplicates included. */
+  idsAccepted: number;
+  /** Error answers (4xx and 5xx, faults included). */
+  errors: number;
+  /** Requests that got a fault. */
+  faults: number;
+}
+
+export interface Core {
+  readonly store: Store;
+  readonly faults: Faults;
+  readonly log: RingLog;
+  readonly stats: EmulatorStats;
+  readonly restApiKey: string;
+  readonly restrictedApps: ReadonlySet<string>;
+  readonly maxBodyBytes: number;
+  readonly maxIdLength: number;
+  readonly cors: boolean;
+  readonly now: () => number;
+  /** Called when the emulator closes: releases hanging requests. */
+  readonly onClose: Set<() => void>;
+  readonly isClosed: () => boolean;
+  /** What `reset()` comes back to. */
+  readonly initialFaults: FaultConfig | undefined;
+  readonly initialSeed: number;
+}
+
+/** Per-request context a transport may pass along with the `Request`. */
+export interface HandleContext {
+  /** The request target exactly as received (path and query, still percent-encoded). */
+  readonly rawPath?: string;
+  /** The body, already read (and capped) by the transport. */
+  readonly body?: Uint8Array | "too-large";
+  /** Aborted when the client goes away; stops latency and `hang`. */
+  readonly signal?: AbortSignal;
+  /** Aborted when the transport shuts down: a hanging request is dropped then. */
+  readonly release?: AbortSignal;
+}
+
+/** Filled in while a request is handled, for the log. */
+export interface RequestMeta {
+  ids: number;
+  fault: FaultKind | null;
+  token?: string;
+}
+
+export type Env = { Bindings: HandleContext & { meta: RequestMeta } };
+
+export const HANDLE = Symbol.for("@batch-custom-data/emulator.handle");
+export const NETWORK_FAULT = Symbol.for("@batch-custom-data/emulator.network-fault");
+
+export type Handle = (request: Request, context?: HandleContext) => Promise<Response>;
+
+/**
+ * What `fetch` rejects with when a connection fails ("fetch failed", a `TypeError`). The
+ * brand tells a transport to drop the connection instead of answering.
+ */
+export function networkFault(code: "ECONNRESET" | "ECONNREFUSED", detail: string): TypeError {
+  const cause = Object.assign(new Error(detail), { code });
+  const error = new TypeError("fetch failed", { cause });
+  Object.defineProperty(error, NETWORK_FAULT, { value: code });
+  return error;
+}
+
+export function isNetworkFault(error: unknown): boolean {
+  return typeof error === "object" && error !== null && NETWORK_FAULT in error;
+}
