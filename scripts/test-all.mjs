@@ -25,7 +25,8 @@ function run(label, cmd, args) {
   return status === 0;
 }
 
-for (const dir of packageDirs()) rmSync(join(dir, ".test-results"), { recursive: true, force: true });
+for (const dir of packageDirs())
+  rmSync(join(dir, ".test-results"), { recursive: true, force: true });
 
 const steps = [
   ["lint", "pnpm", ["exec", "biome", "ci", "."]],
