@@ -32,6 +32,8 @@ const steps = [
   ["lint", "pnpm", ["exec", "biome", "ci", "."]],
   ["build", "pnpm", ["exec", "turbo", "run", "build"]],
   ["typecheck", "pnpm", ["exec", "turbo", "run", "typecheck", "--continue"]],
+  // publint + arethetypeswrong on every published package's packed tarball.
+  ["package lint", "pnpm", ["exec", "turbo", "run", "lint:package", "--continue"]],
   ["test", "pnpm", ["exec", "turbo", "run", "test", "--continue", "--concurrency=1"]],
   ["size", "pnpm", ["--filter", "@batch-custom-data/core", "run", "size"]],
 ];
