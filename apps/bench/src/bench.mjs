@@ -1,0 +1,382 @@
+#!/usr/bin/env node
+// `pnpm bench` (full) and `pnpm bench --quick`: throughput (SDK vs raw fetch vs curl), CLI
+// memory, bundle sizes and emulator capacity, in one run against one emulator served in its
+// own process on 127.0.0.1. Timings are reported, never asserted: nothing here fails on a time.
+//
+// Full results go to results/latest.{json,md} (committed); a quick run writes
+// results/quick.{json,md} (ignored by git), so it never overwrites the reference run.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { countTokens, findCurl, SEQUENTIAL_SCRIPT, writePayloads, XARGS_SCRIPT } from "./curl.mjs";
+import { startEmulator } from "./emulator.mjs";
+import { findCli, measureCli, peakRss } from "./memory.mjs";
+import { measureSizes, sizesTable } from "./sizes.mjs";
+import {
+  API_KEY,
+  BENCH_DIR,
+  childrenCpuMs,
+  fmtInt,
+  fmtMb,
+  fmtMs,
+  installCleanup,
+  killChildren,
+  lastJson,
+  machine,
+  REST_API_KEY,
+  run,
+  stats,
+  table,
+} from "./util.mjs";
+
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick");
+const unknown = argv.filter((a) => a !== "--quick" && a !== "--");
+if (unknown.length) {
+  console.error(`bench: unknown argument(s) ${unknown.join(" ")}; usage: bench [--quick]`);
+  process.exit(2);
+}
+
+const CONFIG = quick
+  ? { ids: 100_000, reps: 3, memoryIds: [1_000_000], capacitySeconds: 1.5, budgetS: 40 }
+  : {
+      ids: 1_000_000,
+      reps: 5,
+      memoryIds: [1_000_000, 5_000_000],
+      capacitySeconds: 4,
+      budgetS: 900,
+    };
+const CONCURRENCY = 4; // the SDK's default, used by every method
+const CAPACITY_CONCURRENCY = 8;
+const PER_CALL = 10_000;
+const CHILD_TIMEOUT_MS = quick ? 30_000 : 180_000;
+const started = performance.now();
+const deadline = started + CONFIG.budgetS * 1000;
+const log = (...a) => console.error(...a);
+
+installCleanup();
+const tmpDir = mkdtempSync(join(tmpdir(), "batch-bench-"));
+process.on("exit", () => rmSync(tmpDir, { recursive: true, force: true }));
+
+const results = {
+  date: new Date().toISOString(),
+  command: quick ? "pnpm bench --quick" : "pnpm bench",
+  quick,
+  machine: machine(),
+  config: { ...CONFIG, concurrency: CONCURRENCY, idsPerCall: PER_CALL },
+};
+
+const emulator = await startEmulator();
+log(`bench: emulator on ${emulator.baseUrl} (pid ${emulator.pid}), tmp ${tmpDir}`);
+try {
+  results.throughput = await throughput();
+  results.capacity = await capacity();
+  results.memory = await memory();
+  results.sizes = await measureSizes();
+} finally {
+  await emulator.close();
+  killChildren();
+}
+results.durationS = Number(((performance.now() - started) / 1000).toFixed(1));
+
+const markdown = render(results);
+const outDir = join(BENCH_DIR, "results");
+mkdirSync(outDir, { recursive: true });
+const base = quick ? "quick" : "latest";
+writeFileSync(join(outDir, `${base}.json`), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(outDir, `${base}.md`), markdown);
+console.log(markdown);
+console.log(`sdk/raw: ${results.throughput.ratios["sdk/raw"].toFixed(2)}`);
+log(`bench: done in ${results.durationS} s; results/${base}.json and results/${base}.md written`);
+
+// ---------------------------------------------------------------------------------------------
+
+/** Runs a Node client child; its result line carries its own process.cpuUsage(). */
+async function nodeClient(script, extra = {}) {
+  const config = {
+    baseUrl: emulator.baseUrl,
+    apiKey: API_KEY,
+    restApiKey: REST_API_KEY,
+    ids: CONFIG.ids,
+    concurrency: CONCURRENCY,
+    ...extra,
+  };
+  const cpu0 = childrenCpuMs();
+  const result = await run(
+    process.execPath,
+    [join(BENCH_DIR, "src", script), JSON.stringify(config)],
+    {
+      timeoutMs: CHILD_TIMEOUT_MS,
+    },
+  );
+  const cpu1 = childrenCpuMs();
+  if (result.code !== 0) {
+    throw new Error(
+      `${script} failed (${result.code ?? result.signal}): ${result.stderr.slice(-2000)}`,
+    );
+  }
+  const r = lastJson(result.stdout);
+  return {
+    wallMs: r.wallMs,
+    cpuMs: r.cpuUserMs + r.cpuSysMs,
+    cpuUserMs: r.cpuUserMs,
+    cpuSysMs: r.cpuSysMs,
+    ids: r.ids,
+    calls: r.calls,
+    peakRssKb: r.peakRssKb,
+    // Whole process, start-up and id generation included (10 ms resolution).
+    processCpuMs: cpu1.user + cpu1.system - cpu0.user - cpu0.system,
+    processWallMs: result.wallMs,
+  };
+}
+
+/** Runs a curl shell script; CPU is the script's whole process tree (sh, xargs, every curl). */
+async function curlScript(script, payloadDir) {
+  const env = {
+    PATH: process.env.PATH,
+    PAYLOAD_DIR: payloadDir,
+    URL: `${emulator.baseUrl}/${API_KEY}/data/users`,
+    REST_API_KEY,
+    CONCURRENCY: String(CONCURRENCY),
+  };
+  const cpu0 = childrenCpuMs();
+  const result = await run("sh", ["-c", script], { env, group: true, timeoutMs: CHILD_TIMEOUT_MS });
+  const cpu1 = childrenCpuMs();
+  if (result.code !== 0) {
+    throw new Error(
+      `curl script failed (${result.code ?? result.signal}): ${result.stderr.slice(-2000)}`,
+    );
+  }
+  const calls = countTokens(result.stdout);
+  return {
+    wallMs: result.wallMs,
+    cpuMs: cpu1.user + cpu1.system - cpu0.user - cpu0.system,
+    cpuUserMs: cpu1.user - cpu0.user,
+    cpuSysMs: cpu1.system - cpu0.system,
+    calls,
+    ids: Math.min(calls * PER_CALL, CONFIG.ids),
+  };
+}
+
+async function throughput() {
+  const curl = findCurl();
+  const payloadDir = join(tmpDir, "payloads");
+  mkdirSync(payloadDir);
+  const files = writePayloads(payloadDir, CONFIG.ids, PER_CALL);
+  const methods = [
+    { key: "raw", label: "raw `fetch` loop (floor)", run: () => nodeClient("raw-child.mjs") },
+    { key: "sdk", label: "SDK `deleteUsers`", run: () => nodeClient("sdk-child.mjs") },
+    ...(curl
+      ? [
+          {
+            key: "curl",
+            label: `documented \`curl\`, one per file, sequential`,
+            run: () => curlScript(SEQUENTIAL_SCRIPT, payloadDir),
+          },
+          {
+            key: "curlParallel",
+            label: `documented \`curl\`, \`xargs -P ${CONCURRENCY}\``,
+            run: () => curlScript(XARGS_SCRIPT, payloadDir),
+          },
+        ]
+      : []),
+  ];
+  log(
+    `bench: throughput, ${fmtInt(CONFIG.ids)} ids (${files} calls of ${fmtInt(PER_CALL)}), concurrency ${CONCURRENCY}, ${CONFIG.reps} rounds${curl ? `, curl: ${curl}` : ", curl: NOT FOUND"}`,
+  );
+  const runs = Object.fromEntries(methods.map((m) => [m.key, []]));
+  for (let rep = 0; rep < CONFIG.reps; rep++) {
+    if (performance.now() > deadline) {
+      log(`bench: time budget reached after ${rep} rounds`);
+      break;
+    }
+    // The order rotates each round, so no method always runs first (or after the same one).
+    for (let k = 0; k < methods.length; k++) {
+      const method = methods[(rep + k) % methods.length];
+      await emulator.call("seed", { count: CONFIG.ids });
+      await emulator.call("begin");
+      const r = await method.run();
+      const server = await emulator.call("end");
+      // Node clients make one untimed warm-up call (one id); curl does not.
+      const expected = CONFIG.ids + (method.key.startsWith("curl") ? 0 : 1);
+      r.verified = server.usersLeft === 0 && server.idsAccepted === expected && server.errors === 0;
+      r.emulatorCpuMs = server.cpuMs;
+      runs[method.key].push(r);
+      log(
+        `  round ${rep + 1} ${method.key.padEnd(12)} wall ${fmtMs(r.wallMs).padStart(6)} ms  cpu ${fmtMs(r.cpuMs).padStart(6)} ms  emulator cpu ${fmtMs(server.cpuMs).padStart(6)} ms${r.verified ? "" : `  NOT VERIFIED ${JSON.stringify(server)}`}`,
+      );
+    }
+  }
+  rmSync(payloadDir, { recursive: true, force: true });
+
+  const summary = {};
+  for (const m of methods) {
+    const list = runs[m.key];
+    const wall = stats(list.map((r) => r.wallMs));
+    summary[m.key] = {
+      label: m.label,
+      wallMs: wall,
+      cpuMs: stats(list.map((r) => r.cpuMs)),
+      idsPerSecond: stats(list.map((r) => (r.ids / r.wallMs) * 1000)),
+      emulatorCpuMs: stats(list.map((r) => r.emulatorCpuMs)),
+      verified: list.every((r) => r.verified),
+      runs: list,
+    };
+  }
+  const med = (key, what = "wallMs") => summary[key]?.[what].median;
+  const ratio = (a, b, what) => (med(a, what) && med(b, what) ? med(a, what) / med(b, what) : null);
+  // Paired, round by round: how steady the ratio is within this run.
+  const paired = runs.raw.map((raw, i) => runs.sdk[i] && runs.sdk[i].wallMs / raw.wallMs);
+  return {
+    ids: CONFIG.ids,
+    idsPerCall: PER_CALL,
+    concurrency: CONCURRENCY,
+    rounds: runs.raw.length,
+    methods: summary,
+    ratios: {
+      "sdk/raw": ratio("sdk", "raw"),
+      "sdk/raw cpu": ratio("sdk", "raw", "cpuMs"),
+      "curl/sdk": ratio("curl", "sdk"),
+      "curl -P/sdk": ratio("curlParallel", "sdk"),
+      "sdk/raw per round": stats(paired.filter(Boolean)),
+    },
+  };
+}
+
+async function capacity() {
+  // Bodies of 10,000 ids sent over and over on one connection pool by plain fetch, at twice the
+  // benchmark's concurrency, for a fixed time; the emulator's CPU use says if it is saturated.
+  await emulator.call("seed", { count: CONFIG.ids });
+  await emulator.call("begin");
+  const r = await nodeClient("raw-child.mjs", {
+    concurrency: CAPACITY_CONCURRENCY,
+    seconds: CONFIG.capacitySeconds,
+    maxCalls: 20_000,
+  });
+  const server = await emulator.call("end");
+  const idsPerSecond = (r.ids / r.wallMs) * 1000;
+  const tp = results.throughput.methods.raw;
+  const result = {
+    concurrency: CAPACITY_CONCURRENCY,
+    seconds: r.wallMs / 1000,
+    ids: r.ids,
+    calls: r.calls,
+    idsPerSecond,
+    emulatorCpuMs: server.cpuMs,
+    // Share of one core the emulator used (1.0 = its one JavaScript thread is saturated).
+    emulatorCoreUse: server.cpuMs / r.wallMs,
+    // Ids the emulator handles per second of its own CPU, from the throughput runs.
+    idsPerEmulatorCpuSecond: (CONFIG.ids / tp.emulatorCpuMs.median) * 1000,
+    errors: server.errors,
+  };
+  log(
+    `bench: capacity ${fmtInt(idsPerSecond)} ids/s (${r.calls} calls in ${(r.wallMs / 1000).toFixed(2)} s, emulator at ${(result.emulatorCoreUse * 100).toFixed(0)}% of a core)`,
+  );
+  return result;
+}
+
+async function memory() {
+  const cli = findCli();
+  const rows = [];
+  const baseline = await peakRss(["-e", "0"], { env: process.env, timeoutMs: 10_000, tmpDir });
+  rows.push({
+    name: "node -e 0 (Node's own floor)",
+    ids: 0,
+    peakRssKb: baseline.peakRssKb,
+    method: baseline.method,
+    ok: true,
+  });
+  if (cli.missing) {
+    log(`bench: CLI memory skipped: ${cli.missing}`);
+    return { skipped: cli.missing, rows };
+  }
+  for (const count of CONFIG.memoryIds) {
+    if (performance.now() > deadline) break;
+    const row = await measureCli({ cli, count, emulator, tmpDir, timeoutMs: CHILD_TIMEOUT_MS });
+    rows.push({ name: `batch-custom-data delete --file (${fmtInt(count)} ids)`, ...row });
+    rmSync(join(tmpDir, `ids-${count}.txt`), { force: true });
+    log(
+      `bench: CLI ${fmtInt(count)} ids: peak RSS ${fmtMb(row.peakRssKb)}${row.ok ? "" : " (FAILED)"}`,
+    );
+  }
+  const cliRows = rows.filter((r) => r.ids > 0 && r.ok);
+  const growth = cliRows.length > 1 ? cliRows.at(-1).peakRssKb / cliRows[0].peakRssKb : null;
+  return { rows, growth };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function render(r) {
+  const tp = r.throughput;
+  const m = tp.methods;
+  const range = (s, f = fmtMs) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+  const vsRaw = (key) =>
+    m[key] && m.raw ? (m[key].wallMs.median / m.raw.wallMs.median).toFixed(2) : "–";
+  const lines = [];
+  lines.push(`# Benchmark results${r.quick ? " (quick)" : ""}`, "");
+  lines.push(
+    `${r.date.slice(0, 10)} · \`${r.command}\` · ${r.machine.nproc} × ${r.machine.cpu} · Node ${r.machine.node} · ${r.durationS} s`,
+    "",
+  );
+  lines.push(
+    `## Throughput: ${fmtInt(tp.ids)} ids, bulk calls of ${fmtInt(tp.idsPerCall)}, concurrency ${tp.concurrency}, ${tp.rounds} rounds (median, min–max)`,
+    "",
+  );
+  lines.push(
+    table(
+      ["method", "wall ms", "client CPU ms (user+sys)", "ids/s", "wall vs raw"],
+      Object.entries(m).map(([key, s]) => [
+        s.label + (s.verified ? "" : " ⚠ not verified"),
+        range(s.wallMs),
+        range(s.cpuMs),
+        fmtInt(s.idsPerSecond.median),
+        vsRaw(key),
+      ]),
+    ),
+    "",
+  );
+  const ratio = (k) => (tp.ratios[k] == null ? "–" : tp.ratios[k].toFixed(2));
+  lines.push(
+    `sdk/raw: ${ratio("sdk/raw")} (wall; per round ${tp.ratios["sdk/raw per round"].min.toFixed(2)}–${tp.ratios["sdk/raw per round"].max.toFixed(2)}) · sdk/raw CPU: ${ratio("sdk/raw cpu")} · curl/sdk: ${ratio("curl/sdk")} · curl -P ${tp.concurrency}/sdk: ${ratio("curl -P/sdk")}`,
+    "",
+  );
+  lines.push("## Emulator capacity", "");
+  const c = r.capacity;
+  lines.push(
+    table(
+      ["probe", "ids/s", "emulator CPU"],
+      [
+        [
+          `raw \`fetch\`, concurrency ${c.concurrency}, ${c.seconds.toFixed(1)} s (${fmtInt(c.ids)} ids)`,
+          fmtInt(c.idsPerSecond),
+          `${(c.emulatorCoreUse * 100).toFixed(0)}% of one core`,
+        ],
+        [
+          "ids per second of emulator CPU (throughput runs)",
+          fmtInt(c.idsPerEmulatorCpuSecond),
+          "–",
+        ],
+      ],
+    ),
+    "",
+  );
+  lines.push("## CLI memory (peak RSS of the process)", "");
+  const mem = r.memory;
+  lines.push(
+    table(
+      ["process", "peak RSS", "wall s", "measured by"],
+      mem.rows.map((row) => [
+        row.name + (row.ok ? "" : " ⚠ failed"),
+        fmtMb(row.peakRssKb),
+        row.wallMs ? (row.wallMs / 1000).toFixed(1) : "–",
+        row.method,
+      ]),
+    ),
+    "",
+  );
+  if (mem.skipped) lines.push(`CLI not measured: ${mem.skipped}.`, "");
+  if (mem.growth) lines.push(`5M/1M peak RSS: ${mem.growth.toFixed(2)}`, "");
+  lines.push("## Bundle size (esbuild minify, gzip -9)", "");
+  lines.push(sizesTable(r.sizes), "");
+  return `${lines.join("\n")}\n`;
+}

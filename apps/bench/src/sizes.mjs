@@ -1,0 +1,164 @@
+// Bundle sizes: each published package's entry and each comparable HTTP client, bundled with
+// its dependencies by esbuild (minified, ESM), then gzipped by zlib at level 9: what an app
+// that imports it ships. Browser-capable entries are bundled for the browser (as bundle-size
+// sites do, and as the fetch clients are compared); Node-only ones for Node (built-ins external).
+// Runs alone too: `node src/sizes.mjs`.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { BENCH_DIR, fmtKb, REPO_DIR, table } from "./util.mjs";
+
+/** Published workspace packages (not private) with their entries, from their package.json. */
+function workspaceEntries() {
+  const entries = [];
+  const dir = join(REPO_DIR, "packages");
+  for (const name of readdirSync(dir).sort()) {
+    const file = join(dir, name, "package.json");
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, "utf8"));
+    if (pkg.private) continue;
+    const pkgDir = join(dir, name);
+    const nodeOnly = (sub) =>
+      !pkg.exports?.[sub] ||
+      !Object.keys(pkg.exports[sub]).some((k) =>
+        ["browser", "workerd", "worker", "deno"].includes(k),
+      );
+    const platformOf = (sub) =>
+      name === "core" || name === "emulator"
+        ? sub === "."
+          ? "browser"
+          : "node"
+        : nodeOnly(sub)
+          ? "node"
+          : "browser";
+    if (pkg.exports) {
+      for (const sub of Object.keys(pkg.exports)) {
+        if (sub === "./package.json" || sub.includes("*")) continue;
+        const spec = sub === "." ? pkg.name : `${pkg.name}/${sub.slice(2)}`;
+        entries.push({
+          name: spec,
+          kind: "workspace",
+          module: spec,
+          platform: platformOf(sub),
+          pkgDir,
+        });
+      }
+    } else if (pkg.bin) {
+      const bin = typeof pkg.bin === "string" ? pkg.bin : Object.values(pkg.bin)[0];
+      entries.push({
+        name: `${pkg.name} (bin)`,
+        kind: "workspace",
+        file: join(pkgDir, bin),
+        platform: "node",
+        pkgDir,
+      });
+    } else if (pkg.main || pkg.module) {
+      entries.push({
+        name: pkg.name,
+        kind: "workspace",
+        file: join(pkgDir, pkg.module ?? pkg.main),
+        platform: "node",
+        pkgDir,
+      });
+    } else {
+      entries.push({ name: pkg.name, kind: "workspace", missing: "no entry in package.json yet" });
+    }
+  }
+  return entries;
+}
+
+const PEERS = [
+  { name: "ky", module: "ky", platform: "browser", kind: "peer" },
+  { name: "ofetch", module: "ofetch", platform: "browser", kind: "peer" },
+  { name: "axios", module: "axios", platform: "browser", kind: "peer" },
+];
+
+async function bundle(contents, platform) {
+  const result = await build({
+    stdin: { contents, resolveDir: BENCH_DIR, loader: "js" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform,
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+    legalComments: "none",
+  });
+  return result.outputFiles[0].contents;
+}
+
+/** Everything the entry exports (its default export too, when it has one). */
+async function measureOne(entry) {
+  const from = JSON.stringify(entry.file ?? entry.module);
+  const attempts = entry.file
+    ? [`import ${from};`]
+    : [`export * from ${from}; export { default } from ${from};`, `export * from ${from};`];
+  let lastError;
+  for (const contents of attempts) {
+    try {
+      const code = await bundle(contents, entry.platform);
+      return {
+        minBytes: code.length,
+        gzipBytes: gzipSync(code, { level: 9 }).length,
+      };
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+export async function measureSizes() {
+  const entries = [
+    ...workspaceEntries(),
+    {
+      name: "@batch-custom-data/core (createClient only)",
+      kind: "workspace",
+      platform: "browser",
+      code: 'export { createClient } from "@batch-custom-data/core";',
+    },
+    ...PEERS,
+  ];
+  const rows = [];
+  for (const entry of entries) {
+    const row = { name: entry.name, kind: entry.kind, platform: entry.platform };
+    if (entry.missing) {
+      rows.push({ ...row, error: entry.missing });
+      continue;
+    }
+    try {
+      if (entry.code) {
+        const code = await bundle(entry.code, entry.platform);
+        Object.assign(row, {
+          minBytes: code.length,
+          gzipBytes: gzipSync(code, { level: 9 }).length,
+        });
+      } else {
+        Object.assign(row, await measureOne(entry));
+      }
+    } catch (error) {
+      row.error = `not measurable (${String(error.message ?? error)
+        .split("\n")[0]
+        .slice(0, 120)}): is it built?`;
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+export function sizesTable(rows) {
+  return table(
+    ["entry", "bundled for", "minified", "min + gzip -9"],
+    rows.map((r) =>
+      r.error
+        ? [`\`${r.name}\``, r.platform ?? "", "–", r.error]
+        : [`\`${r.name}\``, r.platform, fmtKb(r.minBytes), `**${fmtKb(r.gzipBytes)}**`],
+    ),
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(sizesTable(await measureSizes()));
+}
