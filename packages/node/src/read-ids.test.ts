@@ -319,9 +319,9 @@ describe("readIds with the client", () => {
     const emulator = createEmulator({ apps: ["APP"], restApiKey: "REST" });
     const client = createClient({ apiKey: "APP", restApiKey: "REST", fetch: emulator.fetch });
     const text = `${Array.from({ length: 30 }, (_, i) => `{"id":"u${i}"}`).join("\n")}\n{"id":1}\n`;
-    const error = await client
+    const error = (await client
       .deleteUsers(readIds(Readable.from([text]), { format: "ndjson" }), { chunkSize: 10 })
-      .catch((e: unknown) => e as IdReadError & { report: { confirmed: number } });
+      .catch((e: unknown) => e)) as IdReadError & { report: { confirmed: number } };
     expect(error).toBeInstanceOf(IdReadError);
     expect(error.line).toBe(31);
     expect(error.report.confirmed).toBe(30);
