@@ -46,7 +46,7 @@ export function classify(status: number, bodyCode: unknown): ErrorKind {
   return {
     name: known?.name ?? `HTTP_${status}`,
     status,
-    code: known?.code ?? (Number.isInteger(code) && bodyCode != null ? code : undefined),
+    code: known?.code ?? (Number.isInteger(code) && bodyCode ? code : undefined),
     retryable: isRetryable(status),
   };
 }

@@ -25,7 +25,7 @@ export async function readToken(response: Response, redact: Redactor): Promise<s
   throw new BatchApiError(
     kind,
     `HTTP ${status}${kind.code ? `, code ${kind.code}` : ""}${
-      typeof said === "string" && said ? `: ${redact(said.slice(0, 300))}` : ""
+      typeof said === "string" && said ? `: ${redact(said).slice(0, 300)}` : ""
     }${hint ? ` (${hint})` : ""}`,
     parseRetryAfter(headers.get("retry-after")),
   );

@@ -1,0 +1,119 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { expected, idList, type SourceKind, source } from "../test/helpers.js";
+import { assertIdSource, chunks } from "./chunk.js";
+import { BatchValidationError } from "./errors.js";
+import { MAX_IDS_PER_CALL } from "./ids.js";
+
+async function collect(ids: Iterable<string> | AsyncIterable<string>, size: number) {
+  const out: string[][] = [];
+  for await (const chunk of chunks(ids, size)) out.push(chunk);
+  return out;
+}
+
+const kinds: SourceKind[] = ["array", "set", "sync", "async"];
+
+describe("chunks", () => {
+  it.each(kinds)("splits a %s in order", async (kind) => {
+    const ids = ["a", "b", "c", "d", "e", "a"];
+    const want =
+      kind === "set"
+        ? [["a", "b"], ["c", "d"], ["e"]]
+        : [
+            ["a", "b"],
+            ["c", "d"],
+            ["e", "a"],
+          ];
+    expect(await collect(source(ids, kind), 2)).toEqual(want);
+  });
+
+  it("yields nothing for an empty source, and one chunk for an exact fit", async () => {
+    expect(await collect([], 3)).toEqual([]);
+    expect(await collect(["a", "b", "c"], 3)).toEqual([["a", "b", "c"]]);
+  });
+
+  it("pulls from the source only as chunks are consumed", async () => {
+    let pulled = 0;
+    const counting = (function* () {
+      for (let i = 0; i < 100; i++) {
+        pulled++;
+        yield `u${i}`;
+      }
+    })();
+    const it = chunks(counting, 10);
+    expect(pulled).toBe(0);
+    await it.next();
+    expect(pulled).toBe(10);
+    await it.next();
+    expect(pulled).toBe(20);
+    await it.return(undefined);
+    expect(pulled).toBe(20);
+  });
+
+  it("property: order and count preserved, every chunk full but the last, none lost or duplicated", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 1, max: MAX_IDS_PER_CALL }),
+        fc.integer(),
+        fc.constantFrom(...kinds),
+        async (n, size, seed, kind) => {
+          const ids = idList(n, seed);
+          const want = expected(ids, kind);
+          const out = await collect(source(ids, kind), size);
+          expect(out.length).toBe(Math.ceil(want.length / size));
+          const misfits = out.filter(
+            (chunk, i) =>
+              chunk.length === 0 ||
+              chunk.length > size ||
+              chunk.length > MAX_IDS_PER_CALL ||
+              (i < out.length - 1 && chunk.length !== size),
+          );
+          expect(misfits).toEqual([]);
+          // Joined (ids hold no newline): a cheap exact comparison of 100,000 ids.
+          expect(out.flat().join("\n")).toBe(want.join("\n"));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
+  it("property: small sizes over many ids (the expensive corner) still keep everything", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (n, size) => {
+          const ids = idList(n, n);
+          const out = await collect(ids, size);
+          expect(out.every((c) => c.length <= size)).toBe(true);
+          expect(out.flat().join("\n")).toBe(ids.join("\n"));
+        },
+      ),
+      { numRuns: 5 },
+    );
+  }, 60_000);
+});
+
+describe("assertIdSource", () => {
+  it.each([
+    ["a string", "user-1", /not a string: for one id, pass \[id\] or call deleteUser/],
+    ["a number", 5, /not number/],
+    ["null", null, /not object/],
+    ["undefined", undefined, /not undefined/],
+    ["a plain object", { a: 1 }, /not object/],
+  ])("rejects %s", (_, value, message) => {
+    expect(() => assertIdSource(value)).toThrow(BatchValidationError);
+    expect(() => assertIdSource(value)).toThrow(message);
+  });
+
+  it("checks an array whole, naming the position of the bad id", () => {
+    const ids = Array.from({ length: 20_000 }, (_, i) => `u${i}`);
+    ids[15_000] = "";
+    expect(() => assertIdSource(ids)).toThrow(/position 15000 is empty/);
+  });
+
+  it("accepts arrays, Sets, generators and async iterables", () => {
+    for (const kind of kinds) expect(() => assertIdSource(source(["a"], kind))).not.toThrow();
+  });
+});

@@ -1,0 +1,145 @@
+import { createClient } from "../src/client.js";
+import type { ClientOptions } from "../src/config.js";
+import type { FetchLike } from "../src/send.js";
+
+/** Keys with characters that change when percent-encoded, so both forms can be looked for. */
+export const API_KEY = "Live+AppKey/9f2c=Sx7Qw";
+export const ANDROID_KEY = "Droid+AppKey/4e1b=Pz8Lm";
+export const REST_KEY = "Rest_Secret-7Hk2Vb9Nq3";
+export const SECRETS = [API_KEY, ANDROID_KEY, REST_KEY];
+/** Never contacted: fake fetches answer before any socket is opened. */
+export const BASE = "http://127.0.0.1:9/1.0";
+/** Tiny delays so retries cost milliseconds. */
+export const FAST = { baseDelayMs: 1, maxDelayMs: 5 } as const;
+
+export interface Call {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  readonly signal: AbortSignal;
+  readonly at: number;
+}
+
+export type Responder = (call: Call, n: number) => Response | PromiseLike<Response>;
+
+/** A fetch that records every call and answers with `respond` (n is 1-based). */
+export function fakeFetch(respond: Responder): FetchLike & { calls: Call[] } {
+  const calls: Call[] = [];
+  const fetch: FetchLike = async (url, init) => {
+    const call: Call = { url, ...init, at: performance.now() };
+    calls.push(call);
+    return respond(call, calls.length);
+  };
+  return Object.assign(fetch, { calls });
+}
+
+/** The bulk ids a recorded call carried. */
+export const idsOf = (call: Call): string[] => JSON.parse(call.body ?? "null");
+
+/** A JSON answer (or a raw text one when `body` is a string). */
+export function reply(status: number, body?: unknown, headers?: Record<string, string>): Response {
+  const text = body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body);
+  return new Response(text, { status, headers });
+}
+
+export const tokenReply = (token: string) => reply(200, { token });
+
+/** A fetch answering every call with a fresh token `t1`, `t2`, ... */
+export const okFetch = () => fakeFetch((_, n) => tokenReply(`t${n}`));
+
+export const never = () => new Promise<never>(() => {});
+
+export function client(options: Partial<ClientOptions> & { fetch?: FetchLike }) {
+  return createClient({
+    apiKey: API_KEY,
+    restApiKey: REST_KEY,
+    baseUrl: BASE,
+    retry: FAST,
+    ...options,
+  });
+}
+
+/** Runs `fn` and returns what it threw (fails the test if it did not throw). */
+export async function caught<T = Error>(fn: () => unknown): Promise<T> {
+  try {
+    await fn();
+  } catch (error) {
+    return error as T;
+  }
+  throw new Error("expected a rejection, got none");
+}
+
+/** A small seeded PRNG (mulberry32): cheap, deterministic input for big property runs. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n` ids `u0..u{n-1}`, about 1 in 10 replaced by a duplicate of an earlier one. */
+export function idList(n: number, seed: number): string[] {
+  const random = prng(seed);
+  const ids = new Array<string>(n);
+  for (let i = 0; i < n; i++)
+    ids[i] = i > 0 && random() < 0.1 ? ids[Math.floor(random() * i)]! : `u${i}`;
+  return ids;
+}
+
+export type SourceKind = "array" | "set" | "sync" | "async";
+
+/** The same ids as an array, a Set (which drops duplicates), a sync or an async generator. */
+export function source(
+  ids: readonly string[],
+  kind: SourceKind,
+): Iterable<string> | AsyncIterable<string> {
+  switch (kind) {
+    case "array":
+      return [...ids];
+    case "set":
+      return new Set(ids);
+    case "sync":
+      return (function* () {
+        yield* ids;
+      })();
+    case "async":
+      return (async function* () {
+        yield* ids;
+      })();
+  }
+}
+
+/** What a source yields, in order. */
+export const expected = (ids: readonly string[], kind: SourceKind) =>
+  kind === "set" ? [...new Set(ids)] : [...ids];
+
+/**
+ * Every string reachable from `value` through own properties (enumerable or not: `message`,
+ * `stack`, `cause`), arrays, and nested objects.
+ */
+export function allStrings(value: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof value === "string") return [value];
+  if (typeof value !== "object" || value === null || seen.has(value)) return [];
+  seen.add(value);
+  const out: string[] = [];
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof key === "string") out.push(key);
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    out.push(
+      ...allStrings(descriptor && "value" in descriptor ? descriptor.value : undefined, seen),
+    );
+  }
+  return out;
+}
+
+/** The key, raw and as it appears in a URL, and as JSON would escape it. */
+export const secretForms = (secret: string) => [
+  secret,
+  encodeURIComponent(secret),
+  JSON.stringify(secret).slice(1, -1),
+];
