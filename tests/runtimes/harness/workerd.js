@@ -1,0 +1,45 @@
+// workerd: miniflare runs drivers/worker.js with no nodejs_compat, so a Node built-in or
+// `process` in the core fails here. One request runs the whole suite and answers JSON.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Miniflare } from "miniflare";
+import { packageDir } from "./paths.js";
+import { printCases } from "./results.js";
+
+const module = (path, contents = readFileSync(path, "utf8")) => ({
+  type: "ESModule",
+  path,
+  contents,
+});
+
+export async function runWorkerd({ baseUrl, coreDist, emulatorBundle, signal }) {
+  const drivers = join(packageDir, "drivers");
+  const suite = join(packageDir, "suite");
+  const modules = [
+    module(join(drivers, "worker.js")),
+    ...readdirSync(suite)
+      .filter((file) => file.endsWith(".js"))
+      .map((file) => module(join(suite, file))),
+    // workerd resolves a bare specifier next to the module that imports it.
+    module(join(drivers, "@batch-custom-data/core"), readFileSync(coreDist, "utf8")),
+    module(join(drivers, "@batch-custom-data/emulator"), readFileSync(emulatorBundle, "utf8")),
+  ];
+  const mf = new Miniflare({
+    modules,
+    modulesRoot: packageDir,
+    compatibilityDate: "2025-09-01",
+    compatibilityFlags: [],
+    bindings: { EMULATOR_BASE_URL: baseUrl },
+  });
+  const dispose = () => mf.dispose().catch(() => {});
+  signal.addEventListener("abort", dispose, { once: true });
+  try {
+    const response = await mf.dispatchFetch("http://localhost/");
+    const result = await response.json();
+    printCases("workerd", result.results);
+    return result;
+  } finally {
+    signal.removeEventListener("abort", dispose);
+    await dispose();
+  }
+}
