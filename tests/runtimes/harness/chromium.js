@@ -1,7 +1,7 @@
 // Chromium: Debian's browser, driven by playwright-core, opens a page served from 127.0.0.1
 // that loads the built core and the emulator bundle as ES modules (through an import map)
 // and runs the suite; the harness reads the results back from `window.conformance`.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -39,8 +39,8 @@ async function servePage(coreDist, emulatorBundle) {
     "/modules/emulator.js": emulatorBundle,
     "/drivers/browser.js": join(packageDir, "drivers/browser.js"),
   };
-  for (const name of ["assert", "conformance", "keys", "run-cases"]) {
-    files[`/suite/${name}.js`] = join(packageDir, `suite/${name}.js`);
+  for (const file of readdirSync(join(packageDir, "suite")).filter((f) => f.endsWith(".js"))) {
+    files[`/suite/${file}`] = join(packageDir, "suite", file);
   }
   const server = createServer((req, res) => {
     const path = new URL(req.url, "http://127.0.0.1").pathname;
@@ -63,7 +63,8 @@ export async function runChromium({ baseUrl, coreDist, emulatorBundle, signal })
   const close = () => browser?.close().catch(() => {});
   signal.addEventListener("abort", close, { once: true });
   try {
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+    const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"; // Debian's package
+    browser = await chromium.launch({ executablePath, args: ARGS });
     const page = await browser.newPage();
     let loaded = false;
     // An error before the driver is up means the modules did not load: fail now, not at timeout.
