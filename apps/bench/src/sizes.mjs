@@ -111,19 +111,19 @@ async function measureOne(entry) {
 }
 
 export async function measureSizes() {
-  const entries = [
-    ...workspaceEntries(),
-    {
-      name: "@batch-custom-data/core (createClient only)",
-      kind: "workspace",
-      platform: "browser",
-      code: 'export { createClient } from "@batch-custom-data/core";',
-    },
-    ...PEERS,
-  ];
+  const entries = workspaceEntries();
+  const core = entries.findIndex((e) => e.name === "@batch-custom-data/core" && !e.note);
+  entries.splice(core + 1, 0, {
+    name: "@batch-custom-data/core",
+    note: "`createClient` only",
+    kind: "workspace",
+    platform: "browser",
+    code: 'export { createClient } from "@batch-custom-data/core";',
+  });
+  entries.push(...PEERS);
   const rows = [];
   for (const entry of entries) {
-    const row = { name: entry.name, kind: entry.kind, platform: entry.platform };
+    const row = { name: entry.name, note: entry.note, kind: entry.kind, platform: entry.platform };
     if (entry.missing) {
       rows.push({ ...row, error: entry.missing });
       continue;
@@ -139,22 +139,23 @@ export async function measureSizes() {
         Object.assign(row, await measureOne(entry));
       }
     } catch (error) {
-      row.error = `not measurable (${String(error.message ?? error)
-        .split("\n")[0]
-        .slice(0, 120)}): is it built?`;
+      const why = error.errors?.[0]?.text ?? String(error.message ?? error).split("\n")[0];
+      row.error = `not measurable (${why.slice(0, 120)}): is it built?`;
     }
     rows.push(row);
   }
   return rows;
 }
 
+const name = (r) => `\`${r.name}\`${r.note ? ` (${r.note})` : ""}`;
+
 export function sizesTable(rows) {
   return table(
     ["entry", "bundled for", "minified", "min + gzip -9"],
     rows.map((r) =>
       r.error
-        ? [`\`${r.name}\``, r.platform ?? "", "–", r.error]
-        : [`\`${r.name}\``, r.platform, fmtKb(r.minBytes), `**${fmtKb(r.gzipBytes)}**`],
+        ? [name(r), r.platform ?? "", "–", r.error]
+        : [name(r), r.platform, fmtKb(r.minBytes), `**${fmtKb(r.gzipBytes)}**`],
     ),
   );
 }
