@@ -50,14 +50,19 @@ function check(ok: unknown, message: string): void {
   if (!ok) throw new BatchValidationError(`createClient: ${message}`);
 }
 
-/** A key must travel as is in a URL path or a header: a pasted space or newline is a mistake. */
+/**
+ * A key must travel as is in a URL path and a header (which takes bytes, not Unicode): a pasted
+ * space, newline or curly quote is a mistake to report now, not a network error on every call.
+ */
 function checkKey(key: unknown, what: string): string {
   check(
     typeof key === "string" && key,
     `${what} is missing (Batch dashboard, Settings → General).`,
   );
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the point
-  check(!/[\s\0-\x1f\x7f]/.test(key as string), `${what} holds whitespace or a control character.`);
+  check(
+    /^[!-~]+$/.test(key as string),
+    `${what} holds whitespace, a control or a non-ASCII character: copy it again.`,
+  );
   return key as string;
 }
 
