@@ -36,6 +36,8 @@ const steps = [
   ["package lint", "pnpm", ["exec", "turbo", "run", "lint:package", "--continue"]],
   ["test", "pnpm", ["exec", "turbo", "run", "test", "--continue", "--concurrency=1"]],
   ["size", "pnpm", ["--filter", "@batch-custom-data/core", "run", "size"]],
+  // Proves the runtime matrix still catches a Node built-in slipping into the core.
+  ["runtime guard", "pnpm", ["--filter", "@batch-custom-data/runtime-tests", "run", "guard"]],
 ];
 const stepFailures = steps.filter(([label, cmd, args]) => !run(label, cmd, args)).map(([l]) => l);
 
