@@ -5,7 +5,7 @@
 import { once } from "node:events";
 import { createWriteStream, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { API_KEY, REPO_DIR, REST_API_KEY, run } from "./util.mjs";
+import { API_KEY, BENCH_DIR, REPO_DIR, REST_API_KEY, run } from "./util.mjs";
 
 /** The CLI's bin file, if the package declares one and it has been built. */
 export function findCli() {
@@ -78,10 +78,11 @@ export async function peakRss(args, { env, timeoutMs, tmpDir }) {
   return { ...result, method: "VmHWM polled every 20 ms", peakRssKb: hwm };
 }
 
-/** Runs the CLI over `count` ids against the served emulator. */
-export async function measureCli({ cli, count, emulator, tmpDir, timeoutMs }) {
-  const file = join(tmpDir, `ids-${count}.txt`);
-  await writeIdFile(file, count);
+/**
+ * Runs the CLI (or, with `library`, stream-child.mjs: readIds + deleteUsers without the CLI)
+ * over the file of `count` ids against the served emulator.
+ */
+export async function measureDelete({ cli, library, count, file, emulator, tmpDir, timeoutMs }) {
   const env = {
     ...process.env,
     BATCH_API_KEY: API_KEY,
@@ -91,7 +92,18 @@ export async function measureCli({ cli, count, emulator, tmpDir, timeoutMs }) {
     CI: "1",
   };
   await emulator.call("begin");
-  const result = await peakRss([cli.path, "delete", "--file", file], { env, timeoutMs, tmpDir });
+  const args = library
+    ? [
+        join(BENCH_DIR, "src", "stream-child.mjs"),
+        JSON.stringify({
+          file,
+          baseUrl: emulator.baseUrl,
+          apiKey: API_KEY,
+          restApiKey: REST_API_KEY,
+        }),
+      ]
+    : [cli.path, "delete", "--file", file];
+  const result = await peakRss(args, { env, timeoutMs, tmpDir });
   const server = await emulator.call("end");
   const ok = result.code === 0 && server.idsAccepted === count;
   return {
