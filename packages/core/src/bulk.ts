@@ -1,7 +1,7 @@
 import { assertIdSource, chunks, type IdSource } from "./chunk.js";
-import type { ClientConfig } from "./config.js";
+import { type ClientConfig, checkCount } from "./config.js";
 import { BatchAbortError, BatchDeleteError, type BatchError } from "./errors.js";
-import { assertId } from "./ids.js";
+import { assertId, MAX_IDS_PER_CALL } from "./ids.js";
 import type { DeleteUsersReport, ErrorSummary } from "./report.js";
 import { summarize } from "./report.js";
 import { buildDeleteUsersRequest } from "./request.js";
@@ -54,7 +54,9 @@ export async function deleteUsers(
   assertIdSource(ids);
   const { apps, transport, baseUrl, restApiKey } = config;
   const { signal, onProgress, onChunk, skipChunk } = options;
-  const size = options.chunkSize ?? config.chunkSize;
+  // Per-call overrides are checked like createClient's: 0 workers would send nothing, silently.
+  const size = checkCount(options.chunkSize ?? config.chunkSize, "chunkSize", MAX_IDS_PER_CALL);
+  const concurrency = checkCount(options.concurrency ?? config.concurrency, "concurrency", 256);
   const started = Date.now();
   const source = chunks(ids, size);
   const report: DeleteUsersReport = {
@@ -149,11 +151,18 @@ export async function deleteUsers(
         thrown ??= error;
         halt ??= summarize(error as BatchError);
       }
-      await settle(chunk, next.value);
+      // A hook that throws (a journal that can't be written) stops the run like a bad source
+      // does: the error comes out with the report once in-flight calls settle, never earlier.
+      await settle(chunk, next.value).catch((error) => {
+        thrown ??= error;
+        halt ??= summarize(error);
+      });
     }
   };
 
-  await Promise.all(Array.from({ length: options.concurrency ?? config.concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  // A stream left early (halt, abort) is closed, so its file or socket is released now.
+  source.return(undefined).catch(() => {});
   const sorted = report.failures.toSorted((a, b) => a.chunk - b.chunk);
   report.failedIds = [...new Set(sorted.flatMap((f) => f.ids))];
   report.durationMs = Date.now() - started;

@@ -75,7 +75,7 @@ async function attemptOnce(
   });
   signal?.addEventListener("abort", stop);
   const timer =
-    timeoutMs < Infinity &&
+    timeoutMs < 2 ** 31 && // longer overflows setTimeout into "at once": as good as none
     setTimeout(() => {
       timedOut = true;
       stop();
