@@ -212,6 +212,16 @@ describe("deleteUsers: bad input", () => {
     expect(fetch.calls).toHaveLength(0);
   });
 
+  it("a hole in a sparse array is an invalid id too, found before any call", async () => {
+    const fetch = okFetch();
+    const ids = range(30_000);
+    delete ids[25_000];
+    const error = await caught(() => client({ fetch }).deleteUsers(ids));
+    expect(error).toBeInstanceOf(BatchValidationError);
+    expect(error.message).toMatch(/position 25000 is undefined/);
+    expect(fetch.calls).toHaveLength(0);
+  });
+
   it("an invalid id mid-stream: calls done are kept, the error carries the report", async () => {
     const fetch = okFetch();
     let pulled = 0;
@@ -341,29 +351,35 @@ describe("deleteUsers: failures", () => {
     expect(report.failedIds).toEqual(range(50));
   });
 
-  it("403 on a stream: stops reading, complete is false, and the stream is closed", async () => {
-    let pulled = 0;
-    let closed = false;
-    const ids = (async function* () {
-      try {
-        for (let i = 0; i < 1000; i++) {
-          pulled++;
-          yield `u${i}`;
+  it.each([
+    [401, 10],
+    [403, 12],
+  ])(
+    "%i on a stream: stops reading, complete is false, and the stream is closed",
+    async (status, code) => {
+      let pulled = 0;
+      let closed = false;
+      const ids = (async function* () {
+        try {
+          for (let i = 0; i < 1000; i++) {
+            pulled++;
+            yield `u${i}`;
+          }
+        } finally {
+          closed = true;
         }
-      } finally {
-        closed = true;
-      }
-    })();
-    const fetch = fakeFetch(() => reply(403, { error_code: 12 }));
-    const error = await caught<BatchDeleteError>(() =>
-      client({ fetch, chunkSize: 10, concurrency: 1 }).deleteUsers(ids),
-    );
-    expect(fetch.calls).toHaveLength(1);
-    expect(error.report).toMatchObject({ requested: 10, failed: 10, complete: false });
-    expect(pulled).toBeLessThan(30);
-    await wait(0);
-    expect(closed).toBe(true);
-  });
+      })();
+      const fetch = fakeFetch(() => reply(status, { error_code: code }));
+      const error = await caught<BatchDeleteError>(() =>
+        client({ fetch, chunkSize: 10, concurrency: 1 }).deleteUsers(ids),
+      );
+      expect(fetch.calls).toHaveLength(1);
+      expect(error.report).toMatchObject({ requested: 10, failed: 10, complete: false });
+      expect(pulled).toBeLessThan(30);
+      await wait(0);
+      expect(closed).toBe(true);
+    },
+  );
 
   it("throwOnFailure: false resolves with the report", async () => {
     const fetch = fakeFetch((call, n) => (chunkOf(call) === 0 ? reply(400) : tokenReply(`t${n}`)));

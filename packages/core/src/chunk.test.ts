@@ -113,6 +113,13 @@ describe("assertIdSource", () => {
     expect(() => assertIdSource(ids)).toThrow(/position 15000 is empty/);
   });
 
+  it("checks the holes of a sparse array too", () => {
+    const ids = ["a", "b", "c"];
+    delete ids[1];
+    expect(() => assertIdSource(ids)).toThrow(/position 1 is undefined/);
+    expect(() => assertIdSource(new Array(3))).toThrow(/position 0 is undefined/);
+  });
+
   it("accepts arrays, Sets, generators and async iterables", () => {
     for (const kind of kinds) expect(() => assertIdSource(source(["a"], kind))).not.toThrow();
   });

@@ -15,7 +15,7 @@ export function assertIdSource(ids: unknown): asserts ids is IdSource {
       `deleteUsers takes an array or (async) iterable of ids, not ${typeof ids === "string" ? "a string: for one id, pass [id] or call deleteUser" : typeof ids}.`,
     );
   }
-  if (Array.isArray(ids)) ids.forEach(assertId);
+  if (Array.isArray(ids)) ids.findIndex(assertId); // findIndex, unlike forEach, visits holes
 }
 
 /**
