@@ -17,7 +17,11 @@ const concurrency = Math.min(Number(process.env.BENCH_CONCURRENCY ?? 4), 64);
 const perCall = 10_000;
 const calls = Math.ceil(totalIds / perCall);
 
-const emulator = createEmulator({ apps: ["API_KEY"], restApiKey: "REST_API_KEY", processingDelayMs: 0 });
+const emulator = createEmulator({
+  apps: ["API_KEY"],
+  restApiKey: "REST_API_KEY",
+  processingDelayMs: 0,
+});
 emulator.seed("API_KEY", totalIds);
 const server = await serve(emulator, { port: 0, hostname: "127.0.0.1" });
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });

@@ -6,16 +6,20 @@
 
 const encoder = new TextEncoder();
 
-export function timingSafeEqual(given: string, expected: string): boolean {
-  const a = encoder.encode(given);
-  const b = encoder.encode(expected);
+/** Compares two byte sequences over their full (longer) length: no early exit. */
+export function timingSafeEqualBytes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   const length = Math.max(a.length, b.length);
   // Different lengths already mean "no", but the loop still runs over the full length.
   let diff = a.length ^ b.length;
   for (let i = 0; i < length; i++) {
-    diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+    diff |= (i < a.length ? a[i]! : 0) ^ (i < b.length ? b[i]! : 0);
   }
   return diff === 0;
+}
+
+/** Compares two strings' UTF-8 bytes in constant time (for a given length). */
+export function timingSafeEqual(given: string, expected: string): boolean {
+  return timingSafeEqualBytes(encoder.encode(given), encoder.encode(expected));
 }
 
 /** Whether the `X-Authorization` header holds the REST API key. A missing header fails. */

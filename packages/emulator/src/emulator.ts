@@ -51,6 +51,8 @@ export interface Emulator {
   /** Known API keys. */
   readonly apiKeys: () => string[];
   readonly restApiKey: string;
+  /** The body size cap in bytes (the Node server enforces it on the socket). */
+  readonly maxBodyBytes: number;
   /** Gives users custom data: the ids given, or `count` ids `user-1` … `user-N`. Returns how many were new. */
   readonly seed: (
     apiKey: string,
@@ -85,8 +87,15 @@ export interface Emulator {
   /** Stops timers and releases hanging requests; later calls to `fetch` reject. */
   readonly close: () => void;
   readonly closed: () => boolean;
-  /** Used by the Node server: handle with a raw path, a pre-read body, a socket signal. */
-  readonly [HANDLE]: Handle;
+}
+
+/**
+ * The handler with transport context (raw path, pre-read body, socket signal), for the Node
+ * server. Kept off the public type: a `Symbol.for` key, non-enumerable.
+ */
+export function handleOf(emulator: object): Handle | undefined {
+  const handle = (emulator as { [HANDLE]?: Handle })[HANDLE];
+  return typeof handle === "function" ? handle : undefined;
 }
 
 function nonNegative(value: number | undefined, fallback: number, name: string): number {
@@ -146,10 +155,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return handle(request, { signal: request.signal });
   };
 
-  return {
+  const emulator: Emulator = {
     fetch,
     apiKeys: () => store.apiKeys,
     restApiKey,
+    maxBodyBytes,
     seed: (apiKey, idsOrCount, seedOptions) => store.seed(apiKey, idsOrCount, seedOptions),
     hasData: (apiKey, id) => store.hasData(apiKey, id),
     count: (apiKey) => store.count(apiKey),
@@ -173,6 +183,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       for (const release of [...core.onClose]) release();
     },
     closed: () => closed,
-    [HANDLE]: handle,
   };
+  Object.defineProperty(emulator, HANDLE, { value: handle });
+  return emulator;
 }

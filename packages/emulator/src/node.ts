@@ -7,8 +7,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
-import { HANDLE, type Handle, isNetworkFault } from "./context.js";
-import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
+import { type Handle, isNetworkFault } from "./context.js";
+import { createEmulator, type Emulator, type EmulatorOptions, handleOf } from "./emulator.js";
+
+export { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
+
 import { errorResponse } from "./errors.js";
 
 export interface ServeOptions {
@@ -54,13 +57,11 @@ export async function serve(
 ): Promise<ServedEmulator> {
   const owned = !isEmulator(target);
   const emulator = (owned ? createEmulator(target as EmulatorOptions) : target) as Emulator;
-  const handle: Handle =
-    (emulator as Partial<Emulator>)[HANDLE] ?? ((request: Request) => emulator.fetch(request));
+  const handle: Handle = handleOf(emulator) ?? ((request: Request) => emulator.fetch(request));
   const hostname = options.hostname ?? "127.0.0.1";
   const maxBodyBytes =
     options.maxBodyBytes ??
-    (owned ? (target as EmulatorOptions).maxBodyBytes : undefined) ??
-    DEFAULT_MAX_BODY_BYTES;
+    (typeof emulator.maxBodyBytes === "number" ? emulator.maxBodyBytes : DEFAULT_MAX_BODY_BYTES);
   const closeGraceMs = options.closeGraceMs ?? 2000;
 
   const sockets = new Set<Socket>();
@@ -69,13 +70,20 @@ export async function serve(
   const release = new AbortController();
   let origin = "";
 
-  const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
+  const onHttpRequest = (req: IncomingMessage, res: ServerResponse) => {
     busy.add(req.socket);
     res.on("finish", () => {
       busy.delete(req.socket);
       if (closing) req.socket.end();
     });
     onRequest(req, res).catch(() => req.socket.destroy());
+  };
+  const server = createServer({ keepAlive: true, noDelay: true }, onHttpRequest);
+  // `Expect: 100-continue` (curl sends it for large bodies): no "continue" for a body that is
+  // declared too large; it gets its 413 straight away.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    if (!(Number(req.headers["content-length"] ?? 0) > maxBodyBytes)) res.writeContinue();
+    onHttpRequest(req, res);
   });
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5000;
   server.headersTimeout = 30_000;
