@@ -122,7 +122,7 @@ describe("typed API", () => {
   });
 
   it("settles pending deletions", async () => {
-    const e = emulator({ processingDelayMs: 20 });
+    const e = emulator({ processingDelayMs: 300 });
     e.seed(API_KEY, ["user1"]);
     await del(e, "/1.0/API_KEY/data/users/user1");
     expect(e.hasData(API_KEY, "user1")).toBe(true);

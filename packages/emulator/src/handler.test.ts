@@ -23,7 +23,7 @@ describe("single delete: DELETE /1.0/{API_KEY}/data/users/{ID}", () => {
   });
 
   it("deletes asynchronously: the data stays readable until processed", async () => {
-    const e = emulator({ processingDelayMs: 30 });
+    const e = emulator({ processingDelayMs: 300 });
     e.seed(API_KEY, ["user1", "user2"]);
     const { body } = await answer(await del(e, "/1.0/API_KEY/data/users/user1"));
     const token = (body as { token: string }).token;
@@ -94,7 +94,7 @@ describe("single delete: DELETE /1.0/{API_KEY}/data/users/{ID}", () => {
 
 describe("bulk delete: DELETE /1.0/{API_KEY}/data/users", () => {
   it("deletes every listed user, duplicates and unknown ids included", async () => {
-    const e = emulator();
+    const e = emulator({ processingDelayMs: 300 });
     e.seed(API_KEY, ["user1", "user2", "user3"]);
     const r = await answer(
       await del(e, "/1.0/API_KEY/data/users", bulk(["user1", "user2", "user1", "ghost"])),
