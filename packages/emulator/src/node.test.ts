@@ -294,6 +294,19 @@ describe("body cap", () => {
     expect(emulator.log().at(-1)).toMatchObject({ status: 413 });
   });
 
+  it("survives a client that leaves in the middle of a body", async () => {
+    const socket = connect(server.port, "127.0.0.1");
+    await new Promise<void>((resolve) => socket.on("connect", () => resolve()));
+    socket.on("error", () => undefined);
+    socket.write(
+      'DELETE /1.0/API_KEY/data/users HTTP/1.1\r\nHost: x\r\nX-Authorization: REST_API_KEY\r\nContent-Length: 1000\r\n\r\n["user1",',
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await send("DELETE", "/1.0/API_KEY/data/users", '["user1"]')).status).toBe(200);
+  });
+
   it("answers Expect: 100-continue: no continue for a body declared too large", async () => {
     const answer = await raw(
       `DELETE /1.0/API_KEY/data/users HTTP/1.1\r\nHost: x\r\nX-Authorization: REST_API_KEY\r\nExpect: 100-continue\r\nContent-Length: ${1024 * 1024}\r\n\r\n`,

@@ -131,9 +131,17 @@ export async function serve(
         }
         chunks.push(chunk);
       };
+      let ended = false;
       req.on("data", onData);
-      req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total)));
+      req.on("end", () => {
+        ended = true;
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+      });
       req.on("error", reject);
+      // A client that leaves mid-body: nothing to answer (settling twice is a no-op).
+      req.on("close", () => {
+        if (!ended) reject(new Error("the client went away during the body"));
+      });
     });
   }
 
