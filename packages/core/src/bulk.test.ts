@@ -354,6 +354,7 @@ describe("deleteUsers: failures", () => {
   it.each([
     [401, 10],
     [403, 12],
+    [404, 20],
   ])(
     "%i on a stream: stops reading, complete is false, and the stream is closed",
     async (status, code) => {
@@ -431,7 +432,7 @@ describe("deleteUsers: hooks", () => {
     const outcomes: ChunkOutcome[] = [];
     let pending = 0;
     const fetch = fakeFetch((call, n) =>
-      idsOf(call)[0] === "u10" ? reply(404) : tokenReply(`t${n}`),
+      idsOf(call)[0] === "u10" ? reply(400) : tokenReply(`t${n}`),
     );
     await caught(() =>
       client({ fetch, chunkSize: 10, concurrency: 1 }).deleteUsers(range(25), {

@@ -113,7 +113,8 @@ export async function deleteUsers(
             const summary = summarize(error as BatchError);
             if (!(error instanceof BatchAbortError)) report.calls++;
             fail(chunk, chunkIds, app, summary, summary.attempts > 0);
-            if (summary.status === 401 || summary.status === 403) halt ??= summary;
+            // 401, 403 and 404 (a wrong baseUrl) would answer every later call the same way.
+            if ([401, 403, 404].includes(summary.status!)) halt ??= summary;
           }
         }),
       );

@@ -9,9 +9,12 @@ import type { Redactor } from "./redact.js";
  */
 export async function readToken(response: Response, redact: Redactor): Promise<string> {
   const { status, ok, headers } = response;
+  // Read outside the try: a connection lost mid-body is a (retryable) network error, not a
+  // malformed answer.
+  const text = await response.text();
   let body: Record<string, unknown> | undefined;
   try {
-    body = JSON.parse(await response.text());
+    body = JSON.parse(text);
   } catch {}
   body = Object(body);
   const token = body!.token;

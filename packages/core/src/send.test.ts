@@ -290,6 +290,27 @@ describe("network errors", () => {
     expect(fetch.calls).toHaveLength(2);
   });
 
+  it("a connection lost while a 200's body streams in is a network error, and is retried", async () => {
+    const cutOff = () =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"tok'));
+            controller.error(new TypeError("terminated"));
+          },
+        }),
+        { status: 200 },
+      );
+    const fetch = fakeFetch(async (_, n) => (n === 1 ? cutOff() : tokenReply("tok")));
+    expect((await client({ fetch }).deleteUser("u1")).token).toBe("tok");
+    expect(fetch.calls).toHaveLength(2);
+    const once = await caught<BatchNetworkError>(() =>
+      client({ fetch: fakeFetch(async () => cutOff()), retry: false }).deleteUser("u1"),
+    );
+    expect(once).toBeInstanceOf(BatchNetworkError);
+    expect(once.message).toContain("terminated");
+  });
+
   it("never keeps what the runtime threw (it may quote the URL, and so the key)", async () => {
     const thrown = new TypeError(
       `error sending request for url (${BASE}/${API_KEY}/data/users/u1)`,

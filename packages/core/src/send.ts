@@ -96,12 +96,12 @@ async function attemptOnce(
     const code = Object(cause).code ?? Object(thrown).code;
     throw Object.assign(
       new BatchNetworkError(
-        redact(`Network error: ${message}${cause ? `: ${cause.message}` : ""}`),
+        redact(`Network error: ${message}${cause?.message ? `: ${cause.message}` : ""}`),
       ),
       { code },
     );
   } finally {
-    clearTimeout(timer as number);
+    clearTimeout(timer as never);
     signal?.removeEventListener("abort", stop);
   }
 }
