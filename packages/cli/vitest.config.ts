@@ -11,6 +11,8 @@ export default defineConfig({
       provider: "v8",
       include: ["src/**/*.ts"],
       exclude: ["src/**/*.test.ts", "src/cli.ts"],
+      // The end-to-end tests run the built CLI in child processes, which v8 coverage cannot see.
+      thresholds: { lines: 70 },
       reporter: ["text-summary"],
     },
   },

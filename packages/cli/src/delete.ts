@@ -437,20 +437,17 @@ async function run(
   }
 
   // What went wrong, most actionable first.
-  const auth = report.failures.find((f) => f.error.status === 401 || f.error.status === 403);
+  const refused = report.failures.find((f) => [401, 403, 404].includes(f.error.status ?? 0));
   if (stop.stopped) {
     cli.exitCode = stop.exitCode;
     cli.error = {
       name: "Interrupted",
       message: `Interrupted by ${stop.signalName}: ${stop.forced ? "calls in flight were aborted" : "no new calls were sent, calls in flight finished"}.`,
     };
-  } else if (fatal instanceof BatchValidationError || auth) {
+  } else if (fatal instanceof BatchValidationError || refused) {
     cli.exitCode = EXIT.usage;
-    cli.error = auth
-      ? {
-          name: auth.error.name,
-          message: `The API refused the credentials (HTTP ${auth.error.status}${auth.error.code ? `, code ${auth.error.code}` : ""}, ${auth.error.name}): check ${ENV.apiKey} and ${ENV.restApiKey}${auth.error.status === 403 ? " (does this plan include the Custom Data API?)" : ""}, and ${ENV.baseUrl} or --base-url. ${auth.error.message}`,
-        }
+    cli.error = refused
+      ? { name: refused.error.name, message: configurationHint(refused.error) }
       : {
           name: (fatal as Error).name,
           message: `${(fatal as Error).message}${fatal instanceof IdReadError ? " Fix the input and run again (with --resume to skip what was done)." : ""}`,
@@ -472,6 +469,18 @@ async function run(
   if (cli.error) print.err(`error: ${cli.error.message}\n`);
   print.out(flags.json ? `${JSON.stringify(cli)}\n` : humanReport(cli, source));
   return cli.exitCode;
+}
+
+/** What to fix when the API refuses every call the same way (401, 403, 404). */
+function configurationHint(error: ErrorSummary): string {
+  const what = `HTTP ${error.status}${error.code ? `, code ${error.code}` : ""}, ${error.name}`;
+  const fix =
+    error.status === 404
+      ? `check ${ENV.baseUrl} or --base-url: it must end in /1.0, e.g. ${DEFAULT_BASE_URL}`
+      : error.status === 403
+        ? `check ${ENV.apiKey}: does this app's plan include the Custom Data API (Premier or Enterprise)?`
+        : `check ${ENV.apiKey} and ${ENV.restApiKey} (and ${ENV.baseUrl} or --base-url)`;
+  return `The API refused the call (${what}): ${fix}. ${error.message}`;
 }
 
 function buildReport(

@@ -193,6 +193,14 @@ describe("delete: configuration and usage errors", () => {
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toMatch(/BATCH_BASE_URL: /);
     expect(em.stats().requests).toBe(0);
+    // A base URL without /1.0: the API answers 404, which is a configuration error too.
+    const noVersion = await cli(["delete", "a", "b"], {
+      env: env(served!, { BATCH_BASE_URL: served!.url }),
+    });
+    expect(noVersion.code).toBe(2);
+    expect(noVersion.stderr).toMatch(
+      /ROUTE_NOT_FOUND\): check BATCH_BASE_URL or --base-url: it must end in \/1\.0/,
+    );
   });
 
   it("usage errors: exit 2 with what to fix", async () => {

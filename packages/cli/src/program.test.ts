@@ -1,0 +1,206 @@
+/**
+ * The CLI in-process (`main` with fake streams), against the emulator served on 127.0.0.1:
+ * the same paths as the end-to-end tests of the built CLI, here for quick feedback and coverage.
+ */
+import { EventEmitter } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { createEmulator } from "@batch-custom-data/emulator";
+import { type ServedEmulator, serve } from "@batch-custom-data/emulator/node";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { main } from "./program.js";
+
+const APP = "inproc_app_key_9c8b7a";
+const REST = "inproc_rest_key_1f2e3d";
+let dir: string;
+let served: ServedEmulator;
+const texts: string[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "bcd-main-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  for (const text of texts) {
+    expect(text).not.toContain(APP);
+    expect(text).not.toContain(REST);
+  }
+});
+beforeEach(async () => {
+  served = await serve(
+    createEmulator({ apps: [APP], restApiKey: REST, processingDelayMs: 0, maxIdLength: 40 }),
+    { port: 0, closeGraceMs: 100 },
+  );
+});
+afterEach(async () => {
+  await served.close();
+});
+
+async function run(argv: string[], options: { env?: Record<string, string>; stdin?: string } = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d) => {
+    out += d;
+  });
+  stderr.on("data", (d) => {
+    err += d;
+  });
+  const env = {
+    BATCH_API_KEY: APP,
+    BATCH_REST_API_KEY: REST,
+    BATCH_BASE_URL: served.baseUrl,
+    ...options.env,
+  };
+  const stdin = Readable.from([options.stdin ?? ""]);
+  const proc = new EventEmitter();
+  const code = await main({
+    io: { stdout, stderr, stdin, env } as never,
+    argv,
+    proc: proc as never,
+  });
+  texts.push(out + err);
+  return { code, out, err };
+}
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i + 1}`);
+
+describe("main (in-process)", () => {
+  it("deletes ids from a file; --json prints one report", async () => {
+    served.emulator.seed(APP, ids(25));
+    const path = join(dir, "a.txt");
+    await writeFile(path, ids(25).join("\n"));
+    const r = await run(["delete", "--file", path, "--chunk-size", "10", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ ok: true, confirmed: 25, calls: 3 });
+    await served.emulator.settled();
+    expect(served.emulator.count(APP)).toBe(0);
+  });
+
+  it("human report with a refused chunk: exit 1, ids listed", async () => {
+    const list = [...ids(5), "x".repeat(50)];
+    const r = await run(["delete", "--chunk-size", "3", "--", ...list]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^Not done: 3 of 6 ids from arguments/);
+    expect(r.out).toMatch(/chunk 1, app 0, 3 ids: MALFORMED_PARAMETER \(HTTP 400\), 1 attempt/);
+    expect(r.out).toContain('Failed ids (3), to retry:\n  "u4"\n  "u5"');
+  });
+
+  it("stdin, csv and ndjson", async () => {
+    expect((await run(["delete", "--file", "-", "--json"], { stdin: "a\nb\n" })).code).toBe(0);
+    const csv = await run(
+      ["delete", "--file", "-", "--format", "csv", "--column", "1", "--delimiter", ";"],
+      {
+        stdin: "x;a\ny;b\n",
+      },
+    );
+    expect(csv.code).toBe(0);
+    const nd = await run(["delete", "--file", "-", "--format", "ndjson", "--json"], {
+      stdin: '{"id":"a"}\n{"id":1}\n',
+    });
+    expect(nd.code).toBe(2);
+    expect(JSON.parse(nd.out).error.message).toMatch(/stdin line 2/);
+  });
+
+  it("dry run, with and without a journal", async () => {
+    const path = join(dir, "dry.csv");
+    await writeFile(path, "id\na\nb\nc\n");
+    const r = await run([
+      "delete",
+      "--file",
+      path,
+      "--column",
+      "id",
+      "--dry-run",
+      "--chunk-size",
+      "2",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("2 chunks of up to 2 ids × 1 app = 2 calls");
+    const journal = join(dir, "dry.journal");
+    expect(
+      (
+        await run([
+          "delete",
+          "--file",
+          path,
+          "--column",
+          "id",
+          "--resume",
+          journal,
+          "--chunk-size",
+          "2",
+        ])
+      ).code,
+    ).toBe(0);
+    const again = await run([
+      "delete",
+      "--file",
+      path,
+      "--column",
+      "id",
+      "--resume",
+      journal,
+      "--dry-run",
+      "--json",
+    ]);
+    expect(JSON.parse(again.out)).toMatchObject({
+      dryRun: true,
+      ids: 3,
+      calls: 0,
+      journal: { confirmedChunks: 2, skippedChunks: 2, skippedIds: 3 },
+    });
+    expect(served.emulator.stats().requests).toBe(2);
+  });
+
+  it("configuration and usage errors: exit 2", async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [["delete", "a"], { BATCH_API_KEY: "" }, /BATCH_API_KEY is not set/],
+      [
+        ["delete", "a", "--base-url", "ftp://x"],
+        {},
+        /--base-url: baseUrl must be an http\(s\) URL/,
+      ],
+      [
+        ["delete", "--file", "-", "--column", "id", "--format", "ndjson"],
+        {},
+        /apply to --format csv/,
+      ],
+      [["delete", "a", "--format", "csv"], {}, /apply to --file/],
+      [["delete", "--file", "-", "--column", "0", "--delimiter", ";;"], {}, /one character/],
+      [["delete", "--file", ""], {}, /needs a path/],
+      [["delete", "a", "--resume", dir], {}, /--resume .*cannot use this file \(EISDIR\)/],
+      [[], {}, /^$/],
+    ];
+    for (const [argv, env, message] of cases) {
+      const r = await run(argv, { env });
+      expect(r.code, argv.join(" ")).toBe(2);
+      expect(r.err.replace(/^error: /, ""), argv.join(" ")).toMatch(
+        argv.length ? message : /Usage/,
+      );
+    }
+    expect((await run(["--version"])).out).toBe("0.0.0\n");
+    expect((await run(["delete", "--help"])).out).toContain("--resume <JOURNAL>");
+  });
+
+  it("a wrong base URL path (404) and a wrong key (401) are configuration errors", async () => {
+    const r404 = await run(["delete", "a"], { env: { BATCH_BASE_URL: served.url } });
+    expect(r404.code).toBe(2);
+    expect(r404.err).toMatch(/it must end in \/1\.0/);
+    const r401 = await run(["delete", "a"], { env: { BATCH_REST_API_KEY: "wrong_rest_key_00" } });
+    expect(r401.code).toBe(2);
+    expect(r401.err).toMatch(/check BATCH_API_KEY and BATCH_REST_API_KEY/);
+  });
+
+  it("a network failure is a failure (exit 1), retried first", async () => {
+    await served.close();
+    const r = await run(["delete", "a", "--retries", "1", "--timeout", "2000", "--json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.failures[0].error).toMatchObject({ name: "BatchNetworkError", attempts: 2 });
+    expect(report.failedIds).toEqual(["a"]);
+  });
+});

@@ -1,0 +1,59 @@
+import { EventEmitter } from "node:events";
+import { describe, expect, it } from "vitest";
+import { createInterruption, interruptible } from "./signals.js";
+
+describe("createInterruption", () => {
+  it("first signal stops, second aborts; SIGTERM exits 143", () => {
+    const proc = new EventEmitter();
+    const notes: string[] = [];
+    const stop = createInterruption(proc as never, (m) => notes.push(m));
+    expect(stop.stopped).toBe(false);
+    proc.emit("SIGINT");
+    expect(stop.stopped).toBe(true);
+    expect(stop.forced).toBe(false);
+    expect(stop.signal.aborted).toBe(false);
+    expect(stop.exitCode).toBe(130);
+    proc.emit("SIGINT");
+    expect(stop.forced).toBe(true);
+    expect(stop.signal.aborted).toBe(true);
+    expect(notes.join("")).toMatch(/finishing the calls in flight[\s\S]*aborting/);
+    stop.dispose();
+    expect(proc.listenerCount("SIGINT")).toBe(0);
+
+    const term = createInterruption(proc as never);
+    proc.emit("SIGTERM");
+    expect(term.exitCode).toBe(143);
+    expect(term.signalName).toBe("SIGTERM");
+    term.dispose();
+  });
+});
+
+describe("interruptible", () => {
+  it("passes everything through when not stopped", async () => {
+    const stop = createInterruption();
+    const out: string[] = [];
+    for await (const x of interruptible(["a", "b"], stop)) out.push(x);
+    expect(out).toEqual(["a", "b"]);
+  });
+
+  it("ends at once when stopped, even while the source waits", async () => {
+    const stop = createInterruption();
+    let returned = false;
+    const source: AsyncIterable<string> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise<IteratorResult<string>>(() => {}), // stdin with nothing coming
+        return: async () => {
+          returned = true;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    const it = interruptible(source, stop)[Symbol.asyncIterator]();
+    const pending = it.next();
+    stop.stop();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(returned).toBe(true);
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+    expect(await it.return!()).toEqual({ done: true, value: undefined });
+  });
+});
