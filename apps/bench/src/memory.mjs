@@ -47,6 +47,8 @@ export async function peakRss(args, { env, timeoutMs, tmpDir }) {
         env,
         timeoutMs,
         cwd: tmpDir,
+        // A process group of its own: a kill on timeout or Ctrl-C takes the measured node too.
+        group: true,
       },
     );
     const line = existsSync(out) ? readFileSync(out, "utf8").trim().split("\n").pop() : "";

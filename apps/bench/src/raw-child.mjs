@@ -1,6 +1,8 @@
 // The physical limit of client overhead: the same bulk bodies of 10,000 ids, built before the
 // clock, sent with plain `fetch` and the same concurrency; each answer read and its token
 // checked. Prints one JSON line.
+// With "buildInClock", each body is JSON.stringify-ed by the worker that sends it, inside the
+// clock, as any client must: the floor for a client that takes ids, not ready-made bodies.
 // With "seconds" set it is the emulator-capacity probe: the bodies are sent over and over
 // (at most "maxCalls" calls) until that many seconds have passed.
 import { makeIds } from "./util.mjs";
@@ -15,11 +17,13 @@ const {
   perCall = 10_000,
   seconds,
   maxCalls,
+  buildInClock = false,
 } = JSON.parse(process.argv[2]);
 
 const ids = makeIds(count);
 const bodies = [];
-for (let i = 0; i < count; i += perCall) bodies.push(JSON.stringify(ids.slice(i, i + perCall)));
+const build = (i) => JSON.stringify(ids.slice(i * perCall, (i + 1) * perCall));
+for (let i = 0; i * perCall < count; i++) bodies.push(buildInClock ? null : build(i));
 const idsIn = (i) => Math.min(perCall, count - (i % bodies.length) * perCall);
 const url = `${baseUrl}/${apiKey}/data/users`;
 const headers = { "Content-Type": "application/json", "X-Authorization": restApiKey };
@@ -39,7 +43,7 @@ async function worker() {
     const response = await fetch(url, {
       method: "DELETE",
       headers,
-      body: bodies[i % bodies.length],
+      body: bodies[i % bodies.length] ?? build(i % bodies.length),
     });
     const { token } = await response.json();
     if (!response.ok || typeof token !== "string") throw new Error(`HTTP ${response.status}`);

@@ -32,9 +32,11 @@ function workspaceEntries() {
         : nodeOnly(sub)
           ? "node"
           : "browser";
-    if (pkg.exports) {
-      for (const sub of Object.keys(pkg.exports)) {
-        if (sub === "./package.json" || sub.includes("*")) continue;
+    const subs = Object.keys(pkg.exports ?? {}).filter(
+      (sub) => sub !== "./package.json" && !sub.includes("*"),
+    );
+    if (subs.length) {
+      for (const sub of subs) {
         const spec = sub === "." ? pkg.name : `${pkg.name}/${sub.slice(2)}`;
         entries.push({
           name: spec,
@@ -47,7 +49,8 @@ function workspaceEntries() {
     } else if (pkg.bin) {
       const bin = typeof pkg.bin === "string" ? pkg.bin : Object.values(pkg.bin)[0];
       entries.push({
-        name: `${pkg.name} (bin)`,
+        name: pkg.name,
+        note: "its bin, dependencies bundled",
         kind: "workspace",
         file: join(pkgDir, bin),
         platform: "node",
@@ -120,6 +123,13 @@ export async function measureSizes() {
     platform: "browser",
     code: 'export { createClient } from "@batch-custom-data/core";',
   });
+  // The core first (the headline), then the adapters, the CLI, the emulator; then the peers.
+  const order = ["core", "node", "cli", "emulator"];
+  const rank = (e) => {
+    const i = order.findIndex((n) => e.name.startsWith(`@batch-custom-data/${n}`));
+    return i < 0 ? order.length : i;
+  };
+  entries.sort((a, b) => rank(a) - rank(b));
   entries.push(...PEERS);
   const rows = [];
   for (const entry of entries) {
