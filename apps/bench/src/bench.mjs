@@ -439,5 +439,5 @@ function render(r) {
   }
   lines.push("## Bundle size (esbuild minify, gzip -9)", "");
   lines.push(sizesTable(r.sizes), "");
-  return `${lines.join("\n")}\n`;
+  return `${lines.join("\n").trimEnd()}\n`;
 }

@@ -137,10 +137,15 @@ export const fmtMs = (ms) => (ms >= 100 ? fmtInt(ms) : ms.toFixed(1));
 export const fmtKb = (bytes) => `${(bytes / 1000).toFixed(2)} kB`;
 export const fmtMb = (kb) => `${(kb / 1024).toFixed(1)} MiB`;
 
-/** A Markdown table from a header row and rows of cells. */
+/** A Markdown table from a header row and rows of cells, padded as biome formats Markdown. */
 export function table(header, rows) {
-  const lines = [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`);
-  return lines.join("\n");
+  const all = [header, ...rows].map((row) => row.map(String));
+  const len = (cell) => [...cell].length;
+  const widths = header.map((_, c) => Math.max(3, ...all.map((row) => len(row[c] ?? ""))));
+  const line = (row) =>
+    `| ${row.map((cell, c) => cell + " ".repeat(widths[c] - len(cell))).join(" | ")} |`;
+  const [head, ...body] = all;
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
 /** `nproc`, the CPU model and Node's version, for the record. */
