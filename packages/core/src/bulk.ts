@@ -147,7 +147,9 @@ export async function deleteUsers(
       report.requested += next.value.length;
       try {
         // Arrays were checked whole up front; a stream is checked as it comes.
-        for (const [i, id] of next.value.entries()) assertId(id, chunk * size + i);
+        if (!Array.isArray(ids)) {
+          for (let i = 0; i < next.value.length; i++) assertId(next.value[i], chunk * size + i);
+        }
       } catch (error) {
         thrown ??= error;
         halt ??= summarize(error as BatchError);
