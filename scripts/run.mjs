@@ -77,9 +77,9 @@ const tasks = {
     ["pnpm", ["exec", "turbo", "run", "build", "--filter=./apps/node-demo..."]],
     ["pnpm", ["--filter", "@batch-custom-data/node-demo", "run", "demo", ...args]],
   ],
+  // turbo's `bench` task builds what the benchmarks import first (dependsOn ^build).
   bench: () => [
-    ["pnpm", ["exec", "turbo", "run", "build", "--filter=./apps/bench..."]],
-    ["pnpm", ["--filter", "@batch-custom-data/bench", "run", "bench", ...args]],
+    ["pnpm", ["exec", "turbo", "run", "bench", "--filter=@batch-custom-data/bench", "--", ...args]],
   ],
   test: () => {
     ensureChromium();
