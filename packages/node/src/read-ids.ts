@@ -91,8 +91,11 @@ function open(input: IdInput): AsyncIterable<Uint8Array | string> {
   return input as AsyncIterable<Uint8Array | string>;
 }
 
-/** Why `id` can't be sent (the core's rules), or undefined. */
-function idProblem(id: string): string | undefined {
+/**
+ * Why `id` can't be sent, or undefined: the core's rules (a non-empty string of valid
+ * Unicode, at most 1023 UTF-16 code units), checked before anything is sent.
+ */
+export function idProblem(id: string): string | undefined {
   if (id.length === 0) return "the id is empty";
   if (id.length > MAX_ID_LENGTH)
     return `the id is ${id.length} characters long (at most ${MAX_ID_LENGTH})`;
