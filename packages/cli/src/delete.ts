@@ -58,6 +58,8 @@ const LIST_LIMIT = 1000;
 
 interface Source {
   ids: Iterable<string> | AsyncIterable<string>;
+  /** The input may wait for data indefinitely (stdin): reads are raced against a stop. */
+  waits?: boolean;
   /** Known up front (arguments, or a file counted by the precheck). */
   total?: number;
   name: string;
@@ -170,7 +172,9 @@ async function openSource(
   if (input.kind === "arguments") {
     return { ids: input.ids, total: input.ids.length, name: "arguments" };
   }
-  if (input.kind === "stdin") return { ids: readIds(io.stdin, input.options), name: "stdin" };
+  if (input.kind === "stdin") {
+    return { ids: readIds(io.stdin, input.options), name: "stdin", waits: true };
+  }
   const { path, options } = input;
   let stat: ReturnType<typeof statSync>;
   try {
@@ -196,7 +200,8 @@ async function openSource(
     }
     return { ids: readIds(path, options), total, name: path };
   }
-  return { ids: readIds(path, options), name: path };
+  // Not a regular file (a FIFO, /dev/stdin, a process substitution): it may wait for data.
+  return { ids: readIds(path, options), name: path, waits: !stat.isFile() };
 }
 
 /** Refuses to touch the network: what a dry run gets as its `fetch`. */
@@ -311,7 +316,7 @@ async function dryRun(
     chunk = [];
   };
   try {
-    for await (const id of interruptible(source.ids, stop)) {
+    for await (const id of interruptible(source.ids, stop, source.waits)) {
       ids++;
       if (chunk.push(id) === chunkSize) settle();
     }
@@ -407,7 +412,7 @@ async function run(
   let report: DeleteUsersReport;
   let fatal: unknown;
   try {
-    report = await config.client.deleteUsers(interruptible(source.ids, stop), {
+    report = await config.client.deleteUsers(interruptible(source.ids, stop, source.waits), {
       chunkSize,
       signal: stop.signal,
       throwOnFailure: false,

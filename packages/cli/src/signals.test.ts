@@ -31,9 +31,21 @@ describe("createInterruption", () => {
 describe("interruptible", () => {
   it("passes everything through when not stopped", async () => {
     const stop = createInterruption();
+    for (const race of [false, true]) {
+      const out: string[] = [];
+      for await (const x of interruptible(["a", "b"], stop, race)) out.push(x);
+      expect(out).toEqual(["a", "b"]);
+    }
+  });
+
+  it("without racing, stops before the next item", async () => {
+    const stop = createInterruption();
     const out: string[] = [];
-    for await (const x of interruptible(["a", "b"], stop)) out.push(x);
-    expect(out).toEqual(["a", "b"]);
+    for await (const x of interruptible(["a", "b", "c"], stop)) {
+      out.push(x);
+      stop.stop();
+    }
+    expect(out).toEqual(["a"]);
   });
 
   it("ends at once when stopped, even while the source waits", async () => {
@@ -48,7 +60,7 @@ describe("interruptible", () => {
         },
       }),
     };
-    const it = interruptible(source, stop)[Symbol.asyncIterator]();
+    const it = interruptible(source, stop, true)[Symbol.asyncIterator]();
     const pending = it.next();
     stop.stop();
     expect(await pending).toEqual({ done: true, value: undefined });

@@ -72,13 +72,24 @@ export function createInterruption(
 }
 
 /**
- * Ends `source` as soon as a stop is asked for, even while it waits for input (stdin): the
- * pending read is raced, not awaited, and the source is closed in the background.
+ * Ends `source` once a stop is asked for. With `race` (a source that can wait for input
+ * indefinitely, like stdin) a pending read is raced rather than awaited, and the source is
+ * closed in the background; without it (a file, arguments) the stop is checked before each
+ * read, which costs nothing per id.
  */
 export function interruptible<T>(
   source: Iterable<T> | AsyncIterable<T>,
   stop: Interruption,
+  race = false,
 ): AsyncIterable<T> {
+  if (!race) {
+    return (async function* () {
+      for await (const item of source) {
+        if (stop.stopped) return;
+        yield item;
+      }
+    })();
+  }
   return {
     [Symbol.asyncIterator]() {
       const it: Iterator<T> | AsyncIterator<T> =
