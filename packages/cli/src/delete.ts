@@ -536,7 +536,7 @@ function humanReport(cli: CliReport, source: Source): string {
   const lines: string[] = [];
   const apps = `${cli.apps} app${cli.apps === 1 ? "" : "s"}`;
   lines.push(
-    `${cli.ok ? "Done" : "Not done"}: ${int(cli.confirmed)} of ${int(cli.requested)} ids from ${source.name} confirmed in every app (${apps}); ${int(cli.failed)} failed${cli.skipped ? `, ${int(cli.skipped)} skipped (confirmed by an earlier run)` : ""}; ${int(cli.calls)} calls in ${seconds(cli.durationMs)}.`,
+    `${cli.ok ? "Done" : "Not done"}: ${int(cli.confirmed)} of ${int(cli.requested)} ids from ${source.name} confirmed in every app (${apps}); ${int(cli.failed)} failed${cli.skipped ? `, ${int(cli.skipped)} skipped (confirmed by an earlier run)` : ""}; ${int(cli.calls)} call${cli.calls === 1 ? "" : "s"} in ${seconds(cli.durationMs)}.`,
   );
   if (!cli.complete && !cli.interrupted && cli.exitCode !== EXIT.ok) {
     lines.push("The input was not read to the end: ids after the failure were not sent.");
