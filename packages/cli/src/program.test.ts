@@ -38,7 +38,10 @@ afterEach(async () => {
   await served.close();
 });
 
-async function run(argv: string[], options: { env?: Record<string, string>; stdin?: string } = {}) {
+async function run(
+  argv: string[],
+  options: { env?: Record<string, string>; stdin?: string; proc?: EventEmitter } = {},
+) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
@@ -56,7 +59,7 @@ async function run(argv: string[], options: { env?: Record<string, string>; stdi
     ...options.env,
   };
   const stdin = Readable.from([options.stdin ?? ""]);
-  const proc = new EventEmitter();
+  const proc = options.proc ?? new EventEmitter();
   const code = await main({
     io: { stdout, stderr, stdin, env } as never,
     argv,
@@ -193,6 +196,28 @@ describe("main (in-process)", () => {
     const r401 = await run(["delete", "a"], { env: { BATCH_REST_API_KEY: "wrong_rest_key_00" } });
     expect(r401.code).toBe(2);
     expect(r401.err).toMatch(/check BATCH_API_KEY and BATCH_REST_API_KEY/);
+  });
+
+  it("a second Ctrl-C aborts the calls in flight: exit 130, the report says so", async () => {
+    served.emulator.failNext("hang", 1);
+    const proc = new EventEmitter();
+    const pending = run(["delete", "a", "b", "--json"], { proc });
+    const deadline = Date.now() + 5000;
+    while (served.emulator.stats().requests < 1 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    proc.emit("SIGINT");
+    await new Promise((r) => setTimeout(r, 50));
+    proc.emit("SIGINT");
+    const r = await pending;
+    expect(r.code).toBe(130);
+    expect(r.err).toMatch(
+      /SIGINT: finishing the calls in flight[\s\S]*SIGINT: aborting the calls in flight/,
+    );
+    const report = JSON.parse(r.out);
+    expect(report).toMatchObject({ exitCode: 130, interrupted: true, confirmed: 0, failed: 2 });
+    expect(report.error.message).toMatch(/calls in flight were aborted/);
+    expect(report.failedIds).toEqual(["a", "b"]);
   });
 
   it("a network failure is a failure (exit 1), retried first", async () => {

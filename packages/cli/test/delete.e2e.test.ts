@@ -526,7 +526,8 @@ describe("delete: SIGINT", () => {
     await emulator();
     const run = start(["delete", "--file", "-"], { env: env(served!), keepStdinOpen: true });
     run.child.stdin!.write("a\nb\n");
-    await new Promise((r) => setTimeout(r, 300));
+    // Time for Node to start and install its SIGINT handler (about 0.15 s; generous for a busy CI).
+    await new Promise((r) => setTimeout(r, 1000));
     run.child.kill("SIGINT");
     const result = await run.done;
     expect(result.code).toBe(130);

@@ -1,6 +1,15 @@
 import { existsSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { APP, cli, REST, start, waitFor } from "./helpers.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { APP, cli, outputs, REST, SECRETS, start, waitFor } from "./helpers.js";
+
+afterAll(() => {
+  // Keys given to the emulator never appear in any output (made-up ones are printed on purpose).
+  for (const { args, text } of outputs) {
+    for (const secret of SECRETS) {
+      expect(text.includes(secret), `a key in the output of: ${args.join(" ")}`).toBe(false);
+    }
+  }
+});
 
 /** Parses the curl line the emulator command prints. */
 function curlLine(stdout: string) {
