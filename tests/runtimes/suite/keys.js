@@ -1,5 +1,6 @@
 // The keys the suite's clients use and the emulators (in-process and served) accept. The
-// app key holds a non-ASCII character so that its percent-encoded form, the one that
-// travels in URLs, differs from the raw one: redaction must hide both.
-export const API_KEY = "app-key-é-SECRET1";
+// app key holds a character that percent-encoding changes (`=` → `%3D`), so its form in URLs
+// differs from the raw one: redaction must hide both. (Keys are printable ASCII: createClient
+// refuses anything that could not travel in a header.)
+export const API_KEY = "app-key=SECRET1";
 export const REST_KEY = "rest-key-SECRET2";
