@@ -543,4 +543,14 @@ describe("close", () => {
     expect(r.status).toBe(201);
     expect(await r.text()).toBe("hi");
   });
+
+  it("hands a plain fetch handler the request body", async () => {
+    const own = await serve(
+      { fetch: async (request: Request) => new Response(`got ${await request.text()}`) },
+      { port: 0 },
+    );
+    extraServers.push(own);
+    const r = await fetch(own.url, { method: "POST", body: '["a","b"]' });
+    expect(await r.text()).toBe('got ["a","b"]');
+  });
 });

@@ -57,7 +57,15 @@ export async function serve(
 ): Promise<ServedEmulator> {
   const owned = !isEmulator(target);
   const emulator = (owned ? createEmulator(target as EmulatorOptions) : target) as Emulator;
-  const handle: Handle = handleOf(emulator) ?? ((request: Request) => emulator.fetch(request));
+  // A plain `{ fetch }` handler gets a whole Request: the body the server already read goes
+  // back into it (an oversized one is not passed on; the connection is closed after the answer).
+  const handle: Handle =
+    handleOf(emulator) ??
+    ((request, context) => {
+      const body = context?.body;
+      const hasBody = body instanceof Uint8Array && body.length > 0;
+      return emulator.fetch(hasBody ? new Request(request, { body: body as BodyInit }) : request);
+    });
   const hostname = options.hostname ?? "127.0.0.1";
   const maxBodyBytes =
     options.maxBodyBytes ??
