@@ -153,7 +153,7 @@ function planInput(ids: string[], flags: DeleteFlags): Input {
     }
     ids.forEach((id, i) => {
       const problem = idProblem(id);
-      if (problem) throw new UsageError(`Argument ${i + 1}: ${problem}.`);
+      if (problem) throw new UsageError(`Argument ${i + 1}: the id ${problem}.`);
     });
     return { kind: "arguments", ids };
   }

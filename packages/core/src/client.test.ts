@@ -171,9 +171,12 @@ describe("the package's public surface", () => {
         "buildDeleteUserRequest",
         "buildDeleteUsersRequest",
         "createClient",
+        "idProblem",
       ].toSorted(),
     );
     expect(core.MAX_IDS_PER_CALL).toBe(10_000);
     expect(core.MAX_ID_LENGTH).toBe(1023);
+    expect(core.idProblem("ok")).toBeUndefined();
+    expect(core.idProblem("")).toBe("is empty");
   });
 });

@@ -13,7 +13,7 @@ export {
   BatchValidationError,
   type RequestInfo,
 } from "./errors.js";
-export { MAX_ID_LENGTH, MAX_IDS_PER_CALL } from "./ids.js";
+export { idProblem, MAX_ID_LENGTH, MAX_IDS_PER_CALL } from "./ids.js";
 export type {
   AppResult,
   DeleteUsersReport,

@@ -11,7 +11,6 @@ export {
   type IdFormat,
   type IdInput,
   IdReadError,
-  idProblem,
   type ReadIdsOptions,
   readIds,
 } from "./read-ids.js";

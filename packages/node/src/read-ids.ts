@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { pipeline, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { BatchValidationError, MAX_ID_LENGTH } from "@batch-custom-data/core";
+import { BatchValidationError, idProblem, MAX_ID_LENGTH } from "@batch-custom-data/core";
 import { type Options as CsvOptions, Parser } from "csv-parse";
 
 export type IdFormat = "lines" | "csv" | "ndjson";
@@ -92,18 +92,6 @@ function open(input: IdInput): AsyncIterable<Uint8Array | string> {
 }
 
 /**
- * Why `id` can't be sent, or undefined: the core's rules (a non-empty string of valid
- * Unicode, at most 1023 UTF-16 code units), checked before anything is sent.
- */
-export function idProblem(id: string): string | undefined {
-  if (id.length === 0) return "the id is empty";
-  if (id.length > MAX_ID_LENGTH)
-    return `the id is ${id.length} characters long (at most ${MAX_ID_LENGTH})`;
-  if (!id.isWellFormed()) return "the id holds an unpaired UTF-16 surrogate (not valid Unicode)";
-  return undefined;
-}
-
-/**
  * Decodes bytes as UTF-8, refusing invalid bytes (a binary or Latin-1 file would otherwise
  * turn into wrong ids). A leading BOM is dropped. `lineOf` says where a bad byte was.
  */
@@ -162,7 +150,7 @@ async function* readLines(input: IdInput, name: string): AsyncGenerator<string> 
   for await (const [id, line] of splitLines(input, name, MAX_ID_LENGTH)) {
     if (id === "") continue;
     const problem = idProblem(id);
-    if (problem) throw new IdReadError(name, line, `${problem}.`);
+    if (problem) throw new IdReadError(name, line, `the id ${problem}.`);
     yield id;
   }
 }
@@ -191,7 +179,7 @@ async function* readNdjson(input: IdInput, name: string, field: string): AsyncGe
       throw new IdReadError(name, line, `the field "${field}" is ${describe(id)}, not a string.`);
     }
     const problem = idProblem(id);
-    if (problem) throw new IdReadError(name, line, `${problem}.`);
+    if (problem) throw new IdReadError(name, line, `the id ${problem}.`);
     yield id;
   }
 }
@@ -283,7 +271,7 @@ async function* readCsv(
         );
       }
       const problem = idProblem(id);
-      if (problem) throw new IdReadError(name, line, `${problem}.`);
+      if (problem) throw new IdReadError(name, line, `the id ${problem}.`);
       yield id;
     }
   } catch (error) {
