@@ -529,6 +529,22 @@ describe("deleteUsers: abort", () => {
     expect(fetch.calls.length).toBeLessThanOrEqual(4);
   });
 
+  it("abort while the source stalls ends the run at once, not at the source's next id", async () => {
+    const controller = new AbortController();
+    const stalled = (async function* () {
+      yield* range(10);
+      await never(); // a file or socket that stops delivering
+    })();
+    const fetch = okFetch();
+    setTimeout(() => controller.abort(), 20);
+    const error = await caught<BatchAbortError>(() =>
+      client({ fetch, chunkSize: 10 }).deleteUsers(stalled, { signal: controller.signal }),
+    );
+    expect(error).toBeInstanceOf(BatchAbortError);
+    expect(error.report).toMatchObject({ requested: 10, confirmed: 10, complete: false });
+    expect(fetch.calls).toHaveLength(1);
+  });
+
   it("an already aborted signal sends nothing", async () => {
     const fetch = okFetch();
     const error = await caught<BatchAbortError>(() =>

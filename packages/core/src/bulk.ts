@@ -59,6 +59,11 @@ export async function deleteUsers(
   const concurrency = checkCount(options.concurrency ?? config.concurrency, "concurrency", 256);
   const started = Date.now();
   const source = chunks(ids, size);
+  // A stream that stalls (a slow file, an idle socket) must not hold an abort back.
+  const aborted = new Promise<never>((_, reject) =>
+    signal?.addEventListener("abort", reject, { once: true }),
+  );
+  aborted.catch(() => {});
   const report: DeleteUsersReport = {
     requested: 0,
     confirmed: 0,
@@ -132,8 +137,9 @@ export async function deleteUsers(
       if ((halt && !Array.isArray(ids)) || signal?.aborted) return;
       let next: IteratorResult<string[]>;
       try {
-        next = await source.next();
+        next = await Promise.race([source.next(), aborted]);
       } catch (error) {
+        if (signal?.aborted) return;
         // The source failed (a file that could not be read): stop, and say so with the report.
         thrown ??= error;
         halt ??= summarize(error as BatchError);
