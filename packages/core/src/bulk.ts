@@ -1,7 +1,7 @@
 import { assertIdSource, chunks, type IdSource } from "./chunk.js";
 import { type ClientConfig, checkCount } from "./config.js";
-import { BatchAbortError, BatchDeleteError, type BatchError } from "./errors.js";
-import { assertId, MAX_IDS_PER_CALL } from "./ids.js";
+import { BatchAbortError, BatchDeleteError } from "./errors.js";
+import { assertIds, MAX_IDS_PER_CALL } from "./ids.js";
 import type { DeleteUsersReport, ErrorSummary } from "./report.js";
 import { summarize } from "./report.js";
 import { buildDeleteUsersRequest } from "./request.js";
@@ -52,7 +52,7 @@ export async function deleteUsers(
   options: DeleteUsersOptions = {},
 ): Promise<DeleteUsersReport> {
   assertIdSource(ids);
-  const { apps, transport, baseUrl, restApiKey } = config;
+  const { apps, transport } = config;
   const { signal, onProgress, onChunk, skipChunk } = options;
   // Per-call overrides are checked like createClient's: 0 workers would send nothing, silently.
   const size = checkCount(options.chunkSize ?? config.chunkSize, "chunkSize", MAX_IDS_PER_CALL);
@@ -81,6 +81,11 @@ export async function deleteUsers(
   /** Set by an error every later call would share (401, 403, an invalid id): stop sending. */
   let halt: ErrorSummary | undefined;
   let thrown: unknown;
+  /** An error that ends the run: it is thrown, with the report, once in-flight calls settle. */
+  const stop = (error: unknown) => {
+    thrown ??= error;
+    halt ??= summarize(error);
+  };
 
   const tell = () => {
     const { requested: read, confirmed, failed, skipped, calls } = report;
@@ -109,13 +114,13 @@ export async function deleteUsers(
       await Promise.all(
         apps.map(async ({ label: app, key: apiKey }) => {
           try {
-            const request = buildDeleteUsersRequest({ baseUrl, apiKey, restApiKey }, chunkIds);
+            const request = buildDeleteUsersRequest({ ...config, apiKey }, chunkIds);
             const token = await send(transport, request, app, signal);
             tokens.push({ app, token });
             report.tokens.push({ app, chunk, ids: chunkIds.length, token });
             report.calls++;
           } catch (error) {
-            const summary = summarize(error as BatchError);
+            const summary = summarize(error);
             if (!(error instanceof BatchAbortError)) report.calls++;
             fail(chunk, chunkIds, app, summary, summary.attempts > 0);
             // 401, 403 and 404 (a wrong baseUrl) would answer every later call the same way.
@@ -141,9 +146,7 @@ export async function deleteUsers(
       } catch (error) {
         if (signal?.aborted) return;
         // The source failed (a file that could not be read): stop, and say so with the report.
-        thrown ??= error;
-        halt ??= summarize(error as BatchError);
-        return;
+        return stop(error);
       }
       if (next.done) {
         report.complete = !thrown && !signal?.aborted;
@@ -153,19 +156,13 @@ export async function deleteUsers(
       report.requested += next.value.length;
       try {
         // Arrays were checked whole up front; a stream is checked as it comes.
-        if (!Array.isArray(ids)) {
-          for (let i = 0; i < next.value.length; i++) assertId(next.value[i], chunk * size + i);
-        }
+        if (!Array.isArray(ids)) assertIds(next.value, chunk * size);
       } catch (error) {
-        thrown ??= error;
-        halt ??= summarize(error as BatchError);
+        stop(error);
       }
       // A hook that throws (a journal that can't be written) stops the run like a bad source
       // does: the error comes out with the report once in-flight calls settle, never earlier.
-      await settle(chunk, next.value).catch((error) => {
-        thrown ??= error;
-        halt ??= summarize(error);
-      });
+      await settle(chunk, next.value).catch(stop);
     }
   };
 

@@ -1,5 +1,5 @@
 import { BatchValidationError } from "./errors.js";
-import { assertId } from "./ids.js";
+import { assertIds } from "./ids.js";
 
 /** What `deleteUsers` accepts: ids in memory, or streamed from anywhere. */
 export type IdSource = Iterable<string> | AsyncIterable<string>;
@@ -15,7 +15,7 @@ export function assertIdSource(ids: unknown): asserts ids is IdSource {
       `deleteUsers takes an array or (async) iterable of ids, not ${typeof ids === "string" ? "a string: for one id, pass [id] or call deleteUser" : typeof ids}.`,
     );
   }
-  if (Array.isArray(ids)) ids.findIndex(assertId); // findIndex, unlike forEach, visits holes
+  if (Array.isArray(ids)) assertIds(ids);
 }
 
 /**

@@ -26,20 +26,19 @@ export interface BatchClient {
 /** Makes a client. Bad configuration throws a `BatchValidationError` here, not at first use. */
 export function createClient(options: ClientOptions): BatchClient {
   const config = resolveConfig(options);
-  const { apps, baseUrl, restApiKey, transport } = config;
+  const { apps, transport } = config;
   return {
     async deleteUser(id, { signal } = {}) {
       assertId(id);
-      const results: AppResult[] = [];
       let failed: unknown;
-      await Promise.all(
-        apps.map(async ({ label: app, key: apiKey }, i) => {
+      const results = await Promise.all(
+        apps.map(async ({ label: app, key: apiKey }): Promise<AppResult> => {
           try {
-            const request = buildDeleteUserRequest({ baseUrl, apiKey, restApiKey }, id);
-            results[i] = { app, token: await send(transport, request, app, signal) };
+            const request = buildDeleteUserRequest({ ...config, apiKey }, id);
+            return { app, token: await send(transport, request, app, signal) };
           } catch (error) {
             failed ??= error;
-            results[i] = { app, error: summarize(error as never) };
+            return { app, error: summarize(error) };
           }
         }),
       );

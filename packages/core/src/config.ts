@@ -1,6 +1,6 @@
 import { BatchValidationError } from "./errors.js";
 import { MAX_IDS_PER_CALL } from "./ids.js";
-import { createRedactor, type Redactor } from "./redact.js";
+import { createRedactor } from "./redact.js";
 import { DEFAULT_RETRY, NO_RETRY, type RetryOptions, type RetryPolicy } from "./retry.js";
 import type { FetchLike, Transport } from "./send.js";
 
@@ -42,7 +42,6 @@ export interface ClientConfig {
   readonly transport: Transport;
   readonly concurrency: number;
   readonly chunkSize: number;
-  readonly redact: Redactor;
 }
 
 /** Throws unless `ok`; messages name the option and what to do, never a key's value. */
@@ -66,10 +65,13 @@ function checkKey(key: unknown, what: string): string {
   return key as string;
 }
 
-export function checkCount(value: unknown, what: string, max: number): number {
-  const n = value as number;
-  check(Number.isInteger(n) && n >= 1 && n <= max, `${what} must be an integer from 1 to ${max}.`);
-  return n;
+/** Typed a number, but checked as the unknown a JavaScript caller may pass. */
+export function checkCount(value: number, what: string, max: number): number {
+  check(
+    Number.isInteger(value) && value >= 1 && value <= max,
+    `${what} must be an integer from 1 to ${max}.`,
+  );
+  return value;
 }
 
 export function resolveConfig(options: ClientOptions): ClientConfig {
@@ -85,13 +87,13 @@ export function resolveConfig(options: ClientOptions): ClientConfig {
   const restApiKey = checkKey(options.restApiKey, "restApiKey");
   const redact = createRedactor([restApiKey, ...apps.map((a) => a.key)]);
 
-  let url: URL | undefined;
+  let href = "";
   try {
-    url = new URL(baseUrl);
+    href = new URL(baseUrl).href;
   } catch {}
   // Credentials, a query or a fragment would end up in the middle of every call's URL.
   check(
-    url && /^https?:$/.test(url.protocol) && !/[@?#]/.test(url.href),
+    /^https?:\/\/[^@?#]*$/.test(href),
     `baseUrl must be an http(s) URL like ${DEFAULT_BASE_URL}, without credentials, query or fragment.`,
   );
   check(
@@ -106,8 +108,7 @@ export function resolveConfig(options: ClientOptions): ClientConfig {
   return {
     apps,
     restApiKey,
-    redact,
-    baseUrl: url!.href.replace(/\/+$/, ""),
+    baseUrl: href.replace(/\/+$/, ""),
     concurrency: checkCount(options.concurrency ?? 4, "concurrency", 256),
     chunkSize: checkCount(options.chunkSize ?? MAX_IDS_PER_CALL, "chunkSize", MAX_IDS_PER_CALL),
     transport: {

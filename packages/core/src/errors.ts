@@ -21,11 +21,12 @@ export class BatchError extends Error {
   retryable = false;
   /** How many attempts were made (0 when nothing was sent). */
   attempts = 0;
-  request?: RequestInfo;
+  // `declare`d fields are set only when they apply, so no error carries empty ones.
+  declare request?: RequestInfo;
   /** What a bulk deletion did before this error: tokens, failed ids, ids not attempted. */
-  report?: DeleteUsersReport;
+  declare report?: DeleteUsersReport;
   /** With several apps, `deleteUser`'s outcome in each: their tokens are not lost. */
-  results?: AppResult[];
+  declare results?: AppResult[];
 
   /** What `JSON.stringify` prints: the public fields and the message, no stack. */
   toJSON(): object {
@@ -36,20 +37,16 @@ export class BatchError extends Error {
 /** The API answered with an error (any non-2xx, or a 2xx without a token). */
 export class BatchApiError extends BatchError {
   /** HTTP status. */
-  status: number;
+  declare status: number;
   /** Batch's numeric error code, when known. */
-  code?: number;
+  declare code?: number;
   /** How long the server asked to wait (`Retry-After`), in ms. */
-  retryAfterMs?: number;
+  declare retryAfterMs?: number;
 
   /** `name` is Batch's documented error name, e.g. `AUTHENTICATION_INVALID`. */
   constructor(kind: ErrorKind, message: string, retryAfterMs?: number) {
     super(message);
-    this.name = kind.name;
-    this.status = kind.status;
-    this.code = kind.code;
-    this.retryable = kind.retryable;
-    this.retryAfterMs = retryAfterMs;
+    Object.assign(this, kind, { retryAfterMs });
   }
 }
 
@@ -58,7 +55,7 @@ export class BatchNetworkError extends BatchError {
   override name = "BatchNetworkError";
   override retryable = true;
   /** The runtime's error code when it gave one, e.g. `ECONNREFUSED`. */
-  code?: string;
+  declare code?: string;
 }
 
 /** One attempt took longer than `timeoutMs`. Retryable. */

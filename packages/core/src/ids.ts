@@ -26,6 +26,11 @@ export function assertId(id: unknown, position?: number): asserts id is string {
   );
 }
 
+/** Checks a list of ids; `first` is the position of `ids[0]` in the whole input. */
+export function assertIds(ids: readonly unknown[], first = 0): void {
+  ids.findIndex((id, i) => assertId(id, first + i)); // findIndex, unlike forEach, visits holes
+}
+
 /**
  * Percent-encodes an id as one path segment. `encodeURIComponent` escapes `/ ? # %`, spaces and
  * non-ASCII. `.` and `..` stay special even escaped (`%2E%2E` is still "go up" to a WHATWG URL

@@ -9,5 +9,5 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   const needles = secrets
     .flatMap((s) => [s, encodeURIComponent(s)])
     .sort((a, b) => b.length - a.length);
-  return (text) => needles.reduce((out, needle) => out.split(needle).join("***"), String(text));
+  return (text) => needles.reduce((out, needle) => out.replaceAll(needle, "***"), String(text));
 }

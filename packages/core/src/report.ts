@@ -1,5 +1,3 @@
-import type { BatchError } from "./errors.js";
-
 /** Why a call failed, in a form that prints and serialises safely. */
 export interface ErrorSummary {
   readonly name: string;
@@ -54,13 +52,14 @@ export interface DeleteUsersReport {
 export type AppResult = { app: string; token: string } | { app: string; error: ErrorSummary };
 
 /** Works on any thrown value: a source may fail with an error that is not ours. */
-export function summarize(error: BatchError): ErrorSummary {
+export function summarize(error: unknown): ErrorSummary {
   const {
     name = "Error",
     message = String(error),
+    status,
+    code,
     retryable = false,
     attempts = 0,
   } = Object(error);
-  const { status, code } = Object(error);
   return { name, message, status, code, retryable, attempts };
 }

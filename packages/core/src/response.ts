@@ -12,18 +12,17 @@ export async function readToken(response: Response, redact: Redactor): Promise<s
   // Read outside the try: a connection lost mid-body is a (retryable) network error, not a
   // malformed answer.
   const text = await response.text();
-  let body: Record<string, unknown> | undefined;
+  let body: Record<string, unknown> = {};
   try {
-    body = JSON.parse(text);
+    body = Object(JSON.parse(text));
   } catch {}
-  body = Object(body);
-  const token = body!.token;
+  const { token } = body;
   if (ok && typeof token === "string" && token) return token;
 
   const kind = ok
     ? { name: "UNEXPECTED_RESPONSE", status, retryable: false }
-    : classify(status, body!.error_code ?? body!.code);
-  const said = body!.error_message ?? body!.message;
+    : classify(status, body.error_code ?? body.code);
+  const said = body.error_message ?? body.message;
   const hint = ok ? "no token in a 2xx answer: is baseUrl Batch's API?" : HINTS[status];
   throw new BatchApiError(
     kind,

@@ -1,4 +1,10 @@
-import { BatchAbortError, BatchError, BatchNetworkError, BatchTimeoutError } from "./errors.js";
+import {
+  BatchAbortError,
+  BatchError,
+  BatchNetworkError,
+  BatchTimeoutError,
+  type RequestInfo,
+} from "./errors.js";
 import type { Redactor } from "./redact.js";
 import type { DeleteRequest } from "./request.js";
 import { readToken } from "./response.js";
@@ -32,6 +38,7 @@ export async function send(
   signal?: AbortSignal,
 ): Promise<string> {
   const { retry } = transport;
+  const where: RequestInfo = { method: "DELETE", url: request.displayUrl, app };
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     let error: BatchError;
@@ -40,7 +47,6 @@ export async function send(
     } catch (thrown) {
       error = thrown as BatchError;
     }
-    const where = { method: "DELETE", url: request.displayUrl, app };
     Object.assign(error, { attempts: attempt, request: where });
     error.message += ` [DELETE ${where.url}, app ${app}, attempt ${attempt}]`;
     const delay = backoffDelay(retry, attempt, (error as { retryAfterMs?: number }).retryAfterMs);
@@ -65,43 +71,42 @@ async function attemptOnce(
   signal?: AbortSignal,
 ): Promise<string> {
   if (signal?.aborted) throw abortError();
+  // The attempt's own controller ends it, with the error it ends as (an abort or a timeout)
+  // as the reason. The abort is raced as well as passed on: a fetch that ignores `signal`
+  // still cannot hold a call past its timeout or past the caller's abort.
   const controller = new AbortController();
-  let timedOut = false;
-  let stop!: () => void;
-  // The abort is raced as well as passed on: a fetch that ignores `signal` still cannot hold
-  // a call past its timeout or past the caller's abort.
-  const stopped = new Promise<never>((_, reject) => {
-    stop = () => reject(controller.abort());
-  });
-  signal?.addEventListener("abort", stop);
+  // Listening before fetch does, so the race ends with this reason, whatever fetch rejects with.
+  const stopped = new Promise<never>((_, reject) =>
+    controller.signal.addEventListener("abort", () => reject(controller.signal.reason)),
+  );
+  const onAbort = () => controller.abort(abortError());
+  signal?.addEventListener("abort", onAbort);
   const timer =
     timeoutMs < 2 ** 31 && // longer overflows setTimeout into "at once": as good as none
-    setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, timeoutMs);
+    setTimeout(
+      () =>
+        controller.abort(new BatchTimeoutError(`No answer within timeoutMs (${timeoutMs} ms).`)),
+      timeoutMs,
+    );
   try {
     const answer = Promise.resolve(
       fetch(url, { method: "DELETE", headers, body, signal: controller.signal }),
-    );
-    answer.catch(() => {}); // a late rejection, once the race is lost, is nobody's business
-    return await Promise.race([answer.then((response) => readToken(response, redact)), stopped]);
+    ).then((response) => readToken(response, redact));
+    // The race handles both: a late rejection, once the race is lost, is nobody's business.
+    return await Promise.race([answer, stopped]);
   } catch (thrown) {
     if (thrown instanceof BatchError) throw thrown;
-    if (signal?.aborted) throw abortError();
-    if (timedOut) throw new BatchTimeoutError(`No answer within timeoutMs (${timeoutMs} ms).`);
     // Only the redacted text of what the runtime threw is kept: Deno's network errors quote
     // the URL, and so the API key.
-    const { message, cause } = Object(thrown);
-    const code = Object(cause).code ?? Object(thrown).code;
+    const { message, cause, code } = Object(thrown);
     throw Object.assign(
       new BatchNetworkError(
         redact(`Network error: ${message}${cause?.message ? `: ${cause.message}` : ""}`),
       ),
-      { code },
+      { code: Object(cause).code ?? code },
     );
   } finally {
     clearTimeout(timer as never);
-    signal?.removeEventListener("abort", stop);
+    signal?.removeEventListener("abort", onAbort);
   }
 }
