@@ -1,4 +1,6 @@
 import { EventEmitter } from "node:events";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { createInterruption, interruptible } from "./signals.js";
 
@@ -29,6 +31,26 @@ describe("createInterruption", () => {
 });
 
 describe("interruptible", () => {
+  it("racing reads against Ctrl-C keeps nothing already read alive (stdin memory stays flat)", async () => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    const stop = createInterruption(new EventEmitter() as never);
+    const refs: WeakRef<object>[] = [];
+    const items = (async function* () {
+      for (let i = 0; i < 2000; i++) yield { i };
+    })();
+    for await (const item of interruptible(items, stop, true)) {
+      refs.push(new WeakRef(item));
+      if (item.i !== 1999) continue;
+      // WeakRef targets stay alive until the microtask queue drains: let it, then collect.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      gc();
+    }
+    const alive = refs.slice(0, 1000).filter((ref) => ref.deref() !== undefined).length;
+    expect(alive).toBe(0);
+    stop.dispose();
+  });
+
   it("passes everything through when not stopped", async () => {
     const stop = createInterruption();
     for (const race of [false, true]) {

@@ -97,7 +97,11 @@ export function interruptible<T>(
           ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
           : (source as Iterable<T>)[Symbol.iterator]();
       const ended: IteratorResult<T> = { done: true, value: undefined };
-      const stopped = stop.whenStopped.then(() => ended);
+      // One reaction on the stop, registered once, wakes whichever read is pending. Racing
+      // each read against the long-lived stop promise instead would leave a reaction per id
+      // on it, each keeping its id reachable: memory growing with the input.
+      let wake: ((result: IteratorResult<T>) => void) | undefined;
+      stop.whenStopped.then(() => wake?.(ended));
       const close = () => {
         Promise.resolve(it.return?.()).catch(() => {});
       };
@@ -106,7 +110,12 @@ export function interruptible<T>(
           if (stop.stopped) return ended;
           const next = Promise.resolve(it.next());
           next.catch(() => {}); // if the stop wins, a later failure of this read is moot
-          const result = await Promise.race([next, stopped]);
+          const result = await new Promise<IteratorResult<T>>((resolve, reject) => {
+            wake = resolve;
+            next.then(resolve, reject);
+          }).finally(() => {
+            wake = undefined;
+          });
           if (stop.stopped && result === ended) close();
           return result;
         },

@@ -1,3 +1,5 @@
+import v8 from "node:v8";
+import vm from "node:vm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -543,6 +545,31 @@ describe("deleteUsers: abort", () => {
     expect(error).toBeInstanceOf(BatchAbortError);
     expect(error.report).toMatchObject({ requested: 10, confirmed: 10, complete: false });
     expect(fetch.calls).toHaveLength(1);
+  });
+
+  it("keeps no chunk alive once it is settled, signal or not (memory stays flat)", async () => {
+    // A leak here is invisible to timing and to counts: each settled chunk must become
+    // garbage. Forcing a GC mid-run, the first chunks' id arrays must be gone.
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    for (const signal of [new AbortController().signal, undefined]) {
+      const refs: WeakRef<readonly string[]>[] = [];
+      let collected = -1;
+      const ids = (async function* () {
+        for (let i = 0; i < 500; i++) yield `u${i}`;
+      })();
+      await client({ fetch: okFetch(), chunkSize: 10, concurrency: 2 }).deleteUsers(ids, {
+        signal,
+        onChunk: async ({ index, ids: chunk }) => {
+          refs.push(new WeakRef(chunk));
+          if (index !== 45) return;
+          await wait(0);
+          gc();
+          collected = refs.slice(0, 30).filter((ref) => ref.deref() === undefined).length;
+        },
+      });
+      expect(collected).toBe(30);
+    }
   });
 
   it("an already aborted signal sends nothing", async () => {

@@ -59,11 +59,17 @@ export async function deleteUsers(
   const concurrency = checkCount(options.concurrency ?? config.concurrency, "concurrency", 256);
   const started = Date.now();
   const source = chunks(ids, size);
-  // A stream that stalls (a slow file, an idle socket) must not hold an abort back.
-  const aborted = new Promise<never>((_, reject) =>
-    signal?.addEventListener("abort", reject, { once: true }),
-  );
-  aborted.catch(() => {});
+  // A stream that stalls (a slow file, an idle socket) must not hold an abort back. Each pull
+  // races the abort with a listener of its own, removed once the pull settles: racing one
+  // long-lived promise instead would keep every chunk reachable through its reactions.
+  const pull = () =>
+    new Promise<IteratorResult<string[]>>((resolve, reject) => {
+      signal?.addEventListener("abort", reject, { once: true });
+      source
+        .next()
+        .then(resolve, reject)
+        .finally(() => signal?.removeEventListener("abort", reject));
+    });
   const report: DeleteUsersReport = {
     requested: 0,
     confirmed: 0,
@@ -142,7 +148,7 @@ export async function deleteUsers(
       if ((halt && !Array.isArray(ids)) || signal?.aborted) return;
       let next: IteratorResult<string[]>;
       try {
-        next = await Promise.race([source.next(), aborted]);
+        next = await pull();
       } catch (error) {
         if (signal?.aborted) return;
         // The source failed (a file that could not be read): stop, and say so with the report.
