@@ -1,18 +1,32 @@
-import { BatchValidationError } from "../errors.js";
+import { type BatchErrorOptions, BatchValidationError, brand, branded } from "../errors.js";
 
 /**
  * A row of the input that is not a valid id. `line` is 1-based. The message says what is wrong
  * with the row, never what it holds: ids are personal data, and a log is no place for them.
  */
 export class IdReadError extends BatchValidationError {
+  static {
+    brand(IdReadError, "IdReadError");
+  }
   override name = "IdReadError";
   /** How the input is named in messages (`ReadIdsOptions.name`, a path, `"stdin"`...). */
   readonly source: string;
   readonly line: number;
 
-  constructor(source: string, line: number, problem: string) {
-    super(`${source} line ${line}: ${problem}`);
-    this.source = source;
-    this.line = line;
+  constructor(
+    message: string,
+    options: BatchErrorOptions & { readonly source: string; readonly line: number },
+  ) {
+    super(message, options);
+    this.source = options.source;
+    this.line = options.line;
   }
 }
+
+/** The error for line `line` of `source`: what is wrong with the row (`problem`), not its text. */
+export const rowError = (source: string, line: number, problem: string): IdReadError =>
+  new IdReadError(`${source} line ${line}: ${problem}`, { source, line });
+
+/** `instanceof IdReadError` that also works across package copies and realms. */
+export const isIdReadError = (value: unknown): value is IdReadError =>
+  value instanceof IdReadError || branded(value, "IdReadError");
