@@ -49,7 +49,7 @@ export interface DeleteUsersOptions {
   /** Awaited as each chunk settles: the hook for journals and resumable jobs. */
   onChunk?: (outcome: ChunkOutcome) => unknown;
   /** Return true to not send a chunk (done in an earlier run); its ids count as skipped. */
-  skipChunk?: (index: number, ids: readonly string[]) => unknown;
+  skipChunk?: (index: number, ids: readonly string[]) => boolean;
   concurrency?: number;
   chunkSize?: number;
   /** The circuit breaker: see `ClientOptions.maxConsecutiveFailures` (the default). */

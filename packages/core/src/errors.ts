@@ -24,23 +24,24 @@ export interface BatchErrorOptions {
 }
 
 /**
- * Each class marks its prototype with its name under a registered symbol: `Symbol.for` is
- * shared by every copy of this package (an ESM and a CJS build side by side) and every realm
- * (a vm context, an iframe), where `instanceof` sees different classes. See `guards.ts`.
+ * Every error carries the names of its class and of the classes it extends (`kind`), under a
+ * registered symbol: `Symbol.for` is shared by every copy of this package (an ESM and a CJS
+ * build side by side) and every realm (a vm context, an iframe), where `instanceof` sees
+ * different classes. Not enumerable: it never prints. See `guards.ts`.
  */
 const BRAND = Symbol.for("@batch-custom-data/core.error");
 
-export function brand(Class: { readonly prototype: object }, kind: string): void {
-  Object.defineProperty(Class.prototype, BRAND, { value: kind });
+/** Whether `value` was made by the class named `kind` (or a subclass), in any copy or realm. */
+export function branded(value: unknown, kind: string): boolean {
+  const kinds = typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND];
+  return Array.isArray(kinds) && kinds.includes(kind);
 }
 
-/** Whether `value` was made by the class branded `kind` (or a subclass), in any copy or realm. */
-export function branded(value: unknown, kind: string): boolean {
-  for (let proto = value; typeof proto === "object" && proto !== null; ) {
-    if (Object.hasOwn(proto, BRAND) && (proto as { [BRAND]: unknown })[BRAND] === kind) return true;
-    proto = Object.getPrototypeOf(proto);
+/** Sets each field that has a value, so that no error carries (or prints) empty ones. */
+export function setDefined(target: object, fields: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
   }
-  return false;
 }
 
 /**
@@ -49,9 +50,7 @@ export function branded(value: unknown, kind: string): boolean {
  * quoting the URL) is kept only as redacted text; only a caller's own value becomes a `cause`.
  */
 export class BatchError extends Error {
-  static {
-    brand(BatchError, "BatchError");
-  }
+  static readonly kind: string = "BatchError";
   // Explicit names: class names do not survive minification.
   override name: string = "BatchError";
   /** Whether sending the same call again could succeed. */
@@ -74,9 +73,14 @@ export class BatchError extends Error {
     // timeout classes fix theirs, every other error is final.
     this.retryable = (options as { retryable?: boolean }).retryable ?? false;
     this.attempts = attempts;
-    if (request) this.request = request;
-    if (report) this.report = report;
-    if (results) this.results = results;
+    setDefined(this, { request, report, results });
+    // This class's `kind` and its ancestors', up to Error (which has none).
+    const kinds: string[] = [];
+    for (let Class = new.target as { kind?: string }; "kind" in Class; ) {
+      kinds.push(Class.kind!);
+      Class = Object.getPrototypeOf(Class);
+    }
+    Object.defineProperty(this, BRAND, { value: kinds });
   }
 
   /** What `JSON.stringify` prints: the public fields and the message, no stack, no cause. */
@@ -97,9 +101,7 @@ export interface BatchApiErrorOptions extends BatchErrorOptions {
 
 /** The API answered with an error (any non-2xx, a 2xx without a token, or a redirect). */
 export class BatchApiError extends BatchError {
-  static {
-    brand(BatchApiError, "BatchApiError");
-  }
+  static override readonly kind: string = "BatchApiError";
   /** Batch's documented error name, e.g. `AUTHENTICATION_INVALID` (a `switch` on it is checked). */
   declare name: BatchErrorName;
   /** HTTP status (0 for a redirect a browser hides). */
@@ -116,17 +118,13 @@ export class BatchApiError extends BatchError {
     const { name, status, code, retryAfterMs, location } = options;
     this.name = name;
     this.status = status;
-    if (code !== undefined) this.code = code;
-    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
-    if (location !== undefined) this.location = location;
+    setDefined(this, { code, retryAfterMs, location });
   }
 }
 
 /** The call got no answer: connection refused or reset, DNS, TLS. Retryable. */
 export class BatchNetworkError extends BatchError {
-  static {
-    brand(BatchNetworkError, "BatchNetworkError");
-  }
+  static override readonly kind: string = "BatchNetworkError";
   override name = "BatchNetworkError";
   override readonly retryable = true;
   /** The runtime's error code when it gave one, e.g. `ECONNREFUSED`. */
@@ -134,24 +132,20 @@ export class BatchNetworkError extends BatchError {
 
   constructor(message: string, options: BatchErrorOptions & { readonly code?: string } = {}) {
     super(message, options);
-    if (options.code !== undefined) this.code = options.code;
+    setDefined(this, { code: options.code });
   }
 }
 
 /** One attempt took longer than `timeoutMs`. Retryable. */
 export class BatchTimeoutError extends BatchError {
-  static {
-    brand(BatchTimeoutError, "BatchTimeoutError");
-  }
+  static override readonly kind: string = "BatchTimeoutError";
   override name = "BatchTimeoutError";
   override readonly retryable = true;
 }
 
 /** The caller's `AbortSignal` fired. `report` says what was done before it did. */
 export class BatchAbortError extends BatchError {
-  static {
-    brand(BatchAbortError, "BatchAbortError");
-  }
+  static override readonly kind: string = "BatchAbortError";
   override name = "BatchAbortError";
 }
 
@@ -165,25 +159,20 @@ export interface ValidationFault {
 
 /** Bad input or configuration, found before anything was sent. */
 export class BatchValidationError extends BatchError {
-  static {
-    brand(BatchValidationError, "BatchValidationError");
-  }
+  static override readonly kind: string = "BatchValidationError";
   override name = "BatchValidationError";
   declare readonly option?: string;
   declare readonly variable?: string;
 
   constructor(message: string, options: BatchErrorOptions & ValidationFault = {}) {
     super(message, options);
-    if (options.option !== undefined) this.option = options.option;
-    if (options.variable !== undefined) this.variable = options.variable;
+    setDefined(this, { option: options.option, variable: options.variable });
   }
 }
 
 /** Some ids could not be deleted: `report.failedIds` are exactly the ones to retry. */
 export class BatchDeleteError extends BatchError {
-  static {
-    brand(BatchDeleteError, "BatchDeleteError");
-  }
+  static override readonly kind: string = "BatchDeleteError";
   override name = "BatchDeleteError";
   declare readonly report: DeleteUsersReport;
 
@@ -200,9 +189,7 @@ export type HookName = "onProgress" | "onChunk" | "skipChunk";
 
 /** A hook the caller passed threw (or rejected): the run stopped. `cause` is what it threw. */
 export class BatchHookError extends BatchError {
-  static {
-    brand(BatchHookError, "BatchHookError");
-  }
+  static override readonly kind: string = "BatchHookError";
   override name = "BatchHookError";
   readonly hook: HookName;
 
@@ -217,9 +204,7 @@ export class BatchHookError extends BatchError {
 
 /** The id source threw (a stream's read error): the run stopped. `cause` is what it threw. */
 export class BatchSourceError extends BatchError {
-  static {
-    brand(BatchSourceError, "BatchSourceError");
-  }
+  static override readonly kind: string = "BatchSourceError";
   override name = "BatchSourceError";
 
   constructor(message: string, options: BatchErrorOptions & { readonly cause: unknown }) {

@@ -20,8 +20,8 @@ export type FetchLike = (
     headers: Record<string, string>;
     body?: string;
     signal: AbortSignal;
-    /** Always "manual": a deletion is never sent on to another address. */
-    redirect: "manual";
+    /** The client always passes "manual": a deletion is never sent on to another address. */
+    redirect?: "manual";
   },
 ) => PromiseLike<Response>;
 

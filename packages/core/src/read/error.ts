@@ -1,13 +1,11 @@
-import { type BatchErrorOptions, BatchValidationError, brand, branded } from "../errors.js";
+import { type BatchErrorOptions, BatchValidationError, branded } from "../errors.js";
 
 /**
  * A row of the input that is not a valid id. `line` is 1-based. The message says what is wrong
  * with the row, never what it holds: ids are personal data, and a log is no place for them.
  */
 export class IdReadError extends BatchValidationError {
-  static {
-    brand(IdReadError, "IdReadError");
-  }
+  static override readonly kind: string = "IdReadError";
   override name = "IdReadError";
   /** How the input is named in messages (`ReadIdsOptions.name`, a path, `"stdin"`...). */
   readonly source: string;
