@@ -33,7 +33,8 @@ const BRAND = Symbol.for("@batch-custom-data/core.error");
 
 /** Whether `value` was made by the class named `kind` (or a subclass), in any copy or realm. */
 export function branded(value: unknown, kind: string): boolean {
-  const kinds = typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND];
+  const kinds =
+    typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND];
   return Array.isArray(kinds) && kinds.includes(kind);
 }
 

@@ -5,14 +5,24 @@ import {
   BatchAbortError,
   BatchApiError,
   BatchDeleteError,
-  BatchError,
+  type BatchError,
   BatchHookError,
   BatchNetworkError,
   BatchSourceError,
   BatchTimeoutError,
   BatchValidationError,
 } from "./errors.js";
-import * as guards from "./guards.js";
+import {
+  isBatchAbortError,
+  isBatchApiError,
+  isBatchDeleteError,
+  isBatchError,
+  isBatchHookError,
+  isBatchNetworkError,
+  isBatchSourceError,
+  isBatchTimeoutError,
+  isBatchValidationError,
+} from "./guards.js";
 import { IdReadError, isIdReadError } from "./read/error.js";
 
 const made = {
@@ -30,6 +40,17 @@ const made = {
   isBatchSourceError: new BatchSourceError("source", { cause: 1 }),
 };
 type Guard = keyof typeof made;
+const guards = {
+  isBatchError,
+  isBatchApiError,
+  isBatchNetworkError,
+  isBatchTimeoutError,
+  isBatchAbortError,
+  isBatchValidationError,
+  isBatchDeleteError,
+  isBatchHookError,
+  isBatchSourceError,
+};
 
 describe("guards", () => {
   it.each(Object.keys(made) as Guard[])("%s: true for its class only", (guard) => {
