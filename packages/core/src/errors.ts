@@ -38,6 +38,16 @@ export function branded(value: unknown, kind: string): boolean {
   return Array.isArray(kinds) && kinds.includes(kind);
 }
 
+/**
+ * The type guard for `Class`: true for its instances (subclasses included) made by this copy of
+ * the package, another copy, or another realm. Tells our errors from look-alikes by `name`.
+ */
+export function guardOf<T extends BatchError>(
+  Class: (abstract new (...args: never) => T) & { readonly kind: string },
+): (value: unknown) => value is T {
+  return (value): value is T => value instanceof Class || branded(value, Class.kind);
+}
+
 /** Sets each field that has a value, so that no error carries (or prints) empty ones. */
 export function setDefined(target: object, fields: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(fields)) {

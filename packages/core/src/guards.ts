@@ -1,8 +1,8 @@
 /**
  * Type guards that work where `instanceof` does not: across two copies of this package (an
  * app's ESM import beside a dependency's CJS require) and across realms (a vm context, an
- * iframe). Each checks `instanceof` first, then the brand every class puts on its prototype
- * (`errors.ts`), so a look-alike with the same `name` does not pass.
+ * iframe). Each checks `instanceof` first, then the brand every error carries (`errors.ts`),
+ * so a look-alike with the same `name` does not pass.
  */
 import {
   BatchAbortError,
@@ -14,32 +14,15 @@ import {
   BatchSourceError,
   BatchTimeoutError,
   BatchValidationError,
-  branded,
+  guardOf,
 } from "./errors.js";
 
-export const isBatchError = (value: unknown): value is BatchError =>
-  value instanceof BatchError || branded(value, "BatchError");
-
-export const isBatchApiError = (value: unknown): value is BatchApiError =>
-  value instanceof BatchApiError || branded(value, "BatchApiError");
-
-export const isBatchNetworkError = (value: unknown): value is BatchNetworkError =>
-  value instanceof BatchNetworkError || branded(value, "BatchNetworkError");
-
-export const isBatchTimeoutError = (value: unknown): value is BatchTimeoutError =>
-  value instanceof BatchTimeoutError || branded(value, "BatchTimeoutError");
-
-export const isBatchAbortError = (value: unknown): value is BatchAbortError =>
-  value instanceof BatchAbortError || branded(value, "BatchAbortError");
-
-export const isBatchValidationError = (value: unknown): value is BatchValidationError =>
-  value instanceof BatchValidationError || branded(value, "BatchValidationError");
-
-export const isBatchDeleteError = (value: unknown): value is BatchDeleteError =>
-  value instanceof BatchDeleteError || branded(value, "BatchDeleteError");
-
-export const isBatchHookError = (value: unknown): value is BatchHookError =>
-  value instanceof BatchHookError || branded(value, "BatchHookError");
-
-export const isBatchSourceError = (value: unknown): value is BatchSourceError =>
-  value instanceof BatchSourceError || branded(value, "BatchSourceError");
+export const isBatchError = /* @__PURE__ */ guardOf(BatchError);
+export const isBatchApiError = /* @__PURE__ */ guardOf(BatchApiError);
+export const isBatchNetworkError = /* @__PURE__ */ guardOf(BatchNetworkError);
+export const isBatchTimeoutError = /* @__PURE__ */ guardOf(BatchTimeoutError);
+export const isBatchAbortError = /* @__PURE__ */ guardOf(BatchAbortError);
+export const isBatchValidationError = /* @__PURE__ */ guardOf(BatchValidationError);
+export const isBatchDeleteError = /* @__PURE__ */ guardOf(BatchDeleteError);
+export const isBatchHookError = /* @__PURE__ */ guardOf(BatchHookError);
+export const isBatchSourceError = /* @__PURE__ */ guardOf(BatchSourceError);

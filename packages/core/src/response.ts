@@ -1,19 +1,14 @@
-import { type BatchErrorName, classify, HINTS } from "./codes.js";
+import { classify, HINTS } from "./codes.js";
+import type { BatchApiErrorOptions, BatchErrorOptions } from "./errors.js";
 import type { Redactor } from "./redact.js";
 import type { DeleteRequest } from "./request.js";
 import { parseRetryAfter } from "./retry.js";
 
 /** An error answer, before it becomes a `BatchApiError` (once the retry loop is done with it). */
-export interface ApiFailure {
-  readonly kind: "api";
-  readonly message: string;
-  readonly name: BatchErrorName;
-  readonly status: number;
-  readonly code?: number;
-  readonly retryable: boolean;
-  readonly retryAfterMs?: number;
-  readonly location?: string;
-}
+export type ApiFailure = { readonly kind: "api"; readonly message: string } & Omit<
+  BatchApiErrorOptions,
+  keyof BatchErrorOptions
+>;
 
 /**
  * Turns an answer into its token, or into the failure it stands for. Error bodies are read

@@ -1,4 +1,4 @@
-import { type BatchErrorOptions, BatchValidationError, branded } from "../errors.js";
+import { type BatchErrorOptions, BatchValidationError, guardOf } from "../errors.js";
 
 /**
  * A row of the input that is not a valid id. `line` is 1-based. The message says what is wrong
@@ -26,5 +26,4 @@ export const rowError = (source: string, line: number, problem: string): IdReadE
   new IdReadError(`${source} line ${line}: ${problem}`, { source, line });
 
 /** `instanceof IdReadError` that also works across package copies and realms. */
-export const isIdReadError = (value: unknown): value is IdReadError =>
-  value instanceof IdReadError || branded(value, "IdReadError");
+export const isIdReadError = /* @__PURE__ */ guardOf(IdReadError);
