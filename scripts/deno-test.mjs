@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// Runs a workspace package's Deno suite: `deno task test` in the package (its deno.json
-// writes down the permissions the tests get), plus any node:test files given after
-// `--node`, and writes `{ suite, passed, failed }` to the package's `.test-results/<suite>.json`
-// for scripts/test-all.mjs. Counts come from the JUnit reports; a suite that did not start,
-// timed out or exited non-zero with nothing failed counts as failed, never as zero.
+// Runs a workspace package's Deno suite: the `test` task of its deno.json (which writes down
+// the permissions the tests get), plus any node:test files given after `--node`, and writes
+// `{ suite, passed, failed }` to the package's `.test-results/<suite>.json` for
+// scripts/test-all.mjs. Counts come from the JUnit reports; a suite that did not start, timed
+// out or exited non-zero with nothing failed counts as failed, never as zero.
 //
 //   node ../../scripts/deno-test.mjs <suite> [--node file.test.mjs ...]
 //
-// The `deno` run is the real binary of the package's `deno` devDependency, first on PATH, so
-// tests that spawn `deno` (under `--allow-run=deno`) get it too, and signals reach it directly
-// rather than a Node wrapper.
+// The task's command is run here rather than through `deno task`, which puts
+// node_modules/.bin first on PATH: there `deno` is npm's Node wrapper around the binary, so a
+// test spawning `deno` (under `--allow-run=deno`) would signal the wrapper, not the program.
+// Here `deno` is the real binary of the package's `deno` devDependency, first on PATH.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -94,8 +95,14 @@ const tmp = mkdtempSync(join(tmpdir(), `${suite}-`));
 const notes = [];
 let passed = 0;
 let failed = 0;
+const task = JSON.parse(readFileSync(join(cwd, "deno.json"), "utf8")).tasks?.test ?? "";
+const [bin, ...taskArgs] = task.trim().split(/\s+/);
+if (bin !== "deno" || taskArgs[0] !== "test") {
+  console.error(`${suite}: deno.json needs a "test" task starting with "deno test"`);
+  process.exit(2);
+}
 const runs = [
-  ["deno", ["task", "test", `--junit-path=${join(tmp, "deno.xml")}`], join(tmp, "deno.xml")],
+  ["deno", [...taskArgs, `--junit-path=${join(tmp, "deno.xml")}`], join(tmp, "deno.xml")],
 ];
 if (nodeTests.length > 0) {
   const xml = join(tmp, "node.xml");
