@@ -17,6 +17,7 @@ import {
   createClientFromEnv,
   type DeleteUsersReport,
   ENV,
+  ID_FORMATS,
   type IdFormat,
   type ReadIdsOptions,
   readIds,
@@ -28,8 +29,6 @@ import { listenForStop, untilStopped } from "./stop.ts";
 
 const USAGE = `usage: main.ts [FILE | -] [--format lines|csv|ndjson|json] [--column NAME|INDEX] [--field NAME] [--json]
 Ids come from FILE (which needs --allow-read=FILE) or, without one, from stdin.`;
-
-const FORMATS: readonly IdFormat[] = ["lines", "csv", "ndjson", "json"];
 
 class UsageError extends Error {}
 
@@ -53,7 +52,9 @@ function parse(args: string[]) {
   const { values, positionals } = parseFlags(args);
   if (positionals.length > 1) throw new UsageError("Give one file (or - for stdin).");
   const format = (values.format ?? (values.column !== undefined ? "csv" : "lines")) as IdFormat;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be ${FORMATS.join(", ")}.`);
+  if (!ID_FORMATS.includes(format)) {
+    throw new UsageError(`--format must be one of ${ID_FORMATS.join(", ")}.`);
+  }
   const column =
     values.column !== undefined && /^\d+$/.test(values.column)
       ? Number(values.column)

@@ -37,7 +37,7 @@ export function buildReport({ report, thrown, unsent, stopped }: Outcome): AppRe
   const failures: FailureRecord[] = [...report.failures];
   const notSent: ErrorSummary = {
     name: "Interrupted",
-    message: "Not sent: the run was stopped before this chunk's call.",
+    message: "the run was stopped before this chunk's call.",
     retryable: true,
     attempts: 0,
   };
