@@ -36,8 +36,10 @@ function denoBinary() {
 }
 
 const denoDir = denoBinary();
+// The tests set the BATCH_* variables they need: none comes from the caller's shell (no real key).
+const outside = Object.entries(process.env).filter(([name]) => !name.startsWith("BATCH_"));
 const env = {
-  ...process.env,
+  ...Object.fromEntries(outside),
   PATH: [denoDir, process.env.PATH].filter(Boolean).join(delimiter),
   DENO_NO_UPDATE_CHECK: "1",
   NO_COLOR: "1",
@@ -114,10 +116,14 @@ try {
   for (const [cmd, args, report] of runs) {
     const code = await run(cmd, args);
     const counts = junitCounts(report);
-    if (!counts) notes.push(`${cmd} wrote no report (exit ${code ?? "killed"})`);
-    passed += counts?.passed ?? 0;
-    failed += counts?.failed ?? 0;
-    if (code !== 0 && !counts?.failed) {
+    if (!counts) {
+      notes.push(`${cmd} did not run its tests (exit ${code ?? "killed"}): see above`);
+      failed++;
+      continue;
+    }
+    passed += counts.passed;
+    failed += counts.failed;
+    if (code !== 0 && counts.failed === 0) {
       notes.push(`${cmd} exited with ${code ?? "a signal"} and no failed test`);
       failed++;
     }
