@@ -195,6 +195,30 @@ Deno.test("Ctrl-C: calls in flight finish, nothing new is sent, the report is pr
   await Deno.remove(file);
 });
 
+Deno.test("a second Ctrl-C aborts the calls in flight: exit 130 at once, their ids failed", async () => {
+  // Calls that would take 20 s each: only the abort can end this run quickly.
+  await using served = serveEmulator({ faults: { latencyMs: 20_000 } });
+  const run = await runApp({
+    flags: flagsFor(served.host),
+    args: ["--json"],
+    env: keysEnv(served.baseUrl, { BATCH_CHUNK_SIZE: "2", BATCH_CONCURRENCY: "1" }),
+    stdin: "user-1\nuser-2\n",
+    during: async (child) => {
+      await waitFor(() => served.emulator.stats().requests >= 2);
+      child.kill("SIGINT");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      child.kill("SIGINT");
+    },
+    timeoutMs: 15_000,
+  });
+  assert.equal(run.code, 130, run.stderr);
+  assert.match(run.stderr, /SIGINT: aborting the calls in flight/);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.error.message, "Interrupted by SIGINT: calls in flight were aborted.");
+  assert.equal(report.confirmed, 0);
+  assert.deepEqual(report.failedIds, ["user-1", "user-2"]);
+});
+
 Deno.test("Ctrl-C while stdin is waiting for more: the read ids end in the report, exit 130", async () => {
   await using served = serveEmulator();
   let stdin: WritableStreamDefaultWriter<Uint8Array> | undefined;
