@@ -27,8 +27,18 @@ export function serveEmulator(options: EmulatorOptions = {}) {
     restApiKey: REST_KEY,
     ...options,
   });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) =>
-    emulator.fetch(request),
+  const server = Deno.serve(
+    {
+      hostname: "127.0.0.1",
+      port: 0,
+      onListen() {},
+      // A call the client aborted ends the emulator's wait with an AbortError: expected here.
+      onError(error) {
+        if ((error as Error)?.name !== "AbortError") console.error(error);
+        return new Response(null, { status: 500 });
+      },
+    },
+    (request) => emulator.fetch(request),
   );
   const host = `127.0.0.1:${server.addr.port}`;
   return {
