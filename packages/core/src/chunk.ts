@@ -82,13 +82,11 @@ function arrayChunks(ids: readonly string[], size: number): Chunks {
   };
 }
 
-/** Resolves a pending read when the source is closed under it. */
-const CLOSED = Symbol("closed");
-
 /**
  * A sync iterable is read in a plain loop (no `await` per id); an async one is awaited per
- * item, where an item may be a whole batch. A read in progress when `close` comes ends at once;
- * what it brings later still joins `rest` if that has not been taken yet.
+ * item, where an item may be a whole batch. `close` ends a wait for a chunk at once, even on a
+ * source that stalls; an item the source still hands over then joins `rest`, unless `rest`
+ * has been taken already.
  */
 function streamChunks(
   ids: Iterable<string | readonly string[]> | AsyncIterable<string | readonly string[]>,
@@ -103,36 +101,17 @@ function streamChunks(
   let from = 0;
   let state: "reading" | "ended" | "failed" | "closed" = "reading";
   let taken = false;
-  let wake: (() => void) | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  /** Ends the callers waiting for a chunk, at `close`. */
+  const waiting = new Set<() => void>();
+  // A function, not a narrowed variable: `close` may change the state while a read awaits.
+  const closed = () => state === "closed";
 
-  const keep = (item: unknown) => {
-    if (Array.isArray(item)) {
-      batch = item;
-      from = 0;
-    } else chunk.push(item as string);
-  };
   const handOut = () => {
     const full = chunk;
     chunk = [];
     return full;
   };
-
-  /** One pending read of an async source, ended early by `close`. */
-  const read = (pending: Promise<IteratorResult<unknown>>) =>
-    new Promise<IteratorResult<unknown> | typeof CLOSED>((resolve, reject) => {
-      wake = () => {
-        resolve(CLOSED);
-        // Read before the run ended, so still accounted for, unless the report is done.
-        pending.then(
-          (late) => !late.done && !taken && keep(late.value),
-          () => {},
-        );
-      };
-      pending.then(resolve, reject);
-    }).finally(() => {
-      wake = undefined;
-    });
 
   const pull = async (): Promise<string[] | undefined> => {
     for (;;) {
@@ -145,23 +124,29 @@ function streamChunks(
         continue;
       }
       if (state === "ended") return chunk.length > 0 ? handOut() : undefined;
-      let next: IteratorResult<unknown> | typeof CLOSED;
+      let next: IteratorResult<unknown>;
       try {
         next = sync
           ? (iterator as Iterator<unknown>).next()
-          : await read((iterator as AsyncIterator<unknown>).next());
+          : await (iterator as AsyncIterator<unknown>).next();
       } catch (error) {
         // What was read before stays in `chunk` for `rest`; nothing more is handed out.
-        state = "failed";
+        if (state === "reading") state = "failed";
         throw error;
       }
-      if (next === CLOSED) return undefined;
       if (next.done) {
-        state = "ended";
+        if (state === "reading") state = "ended";
         continue;
       }
-      keep(next.value);
-      if (chunk.length === size) return handOut();
+      if (taken) return undefined; // the report is made: the run is over
+      if (Array.isArray(next.value)) {
+        batch = next.value;
+        from = 0;
+      } else if (chunk.push(next.value as string) === size && !closed()) {
+        return handOut();
+      }
+      // Read after `close` (its read was in progress): kept for `rest`, and no more is read.
+      if (closed()) return undefined;
     }
   };
 
@@ -173,7 +158,11 @@ function streamChunks(
         () => {},
         () => {},
       );
-      return result;
+      return new Promise((resolve, reject) => {
+        const wake = () => resolve(undefined);
+        waiting.add(wake);
+        result.then(resolve, reject).finally(() => waiting.delete(wake));
+      });
     },
     rest() {
       taken = true;
@@ -185,7 +174,7 @@ function streamChunks(
     close() {
       if (state !== "reading") return;
       state = "closed";
-      wake?.();
+      for (const wake of waiting) wake();
       // An async generator queues this behind a read in progress; a Node stream ends at once.
       Promise.resolve()
         .then(() => iterator.return?.())

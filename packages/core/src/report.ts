@@ -52,8 +52,9 @@ export interface DeleteUsersReport {
    */
   complete: boolean;
   /**
-   * Why the run stopped sending before the end of its input; absent when it ran to the end.
-   * The first reason wins, except that an abort replaces a graceful stop (a stop escalated).
+   * What stopped the run, when something did before it ended (even if nothing was left to
+   * send); absent when nothing did. The first reason wins, except that an abort replaces a
+   * graceful stop (a stop escalated).
    */
   stoppedBy?: StoppedBy;
   durationMs: number;
