@@ -7,9 +7,9 @@ import {
   BatchValidationError,
   describeThrown,
   type HookName,
-  withReport,
 } from "./errors.js";
 import { assertIds, MAX_IDS_PER_CALL } from "./ids.js";
+import { IdReadError, isIdReadError } from "./read/error.js";
 import { type DeleteUsersReport, summarize } from "./report.js";
 import { buildDeleteUsersRequest } from "./request.js";
 import { errorOf, send } from "./send.js";
@@ -114,10 +114,27 @@ export async function deleteUsers(
     );
   };
 
-  /** The source threw, or handed over an invalid id: stop, and say so with the report. */
+  /**
+   * The source threw, or handed over an invalid id: stop, and say so with the report. Our
+   * validation errors come out again, as new errors of their class with the report; what
+   * anyone else threw is wrapped, never decorated.
+   */
   const sourceFailed = (thrown: unknown) => {
+    if (isIdReadError(thrown)) {
+      const { source, line, problem } = thrown;
+      return stop.set(
+        "source",
+        thrown,
+        (report) => new IdReadError(source, line, problem, { report }),
+      );
+    }
     if (thrown instanceof BatchValidationError) {
-      return stop.set("source", thrown, (report) => withReport(thrown, report));
+      const { message, option, variable } = thrown;
+      return stop.set(
+        "source",
+        thrown,
+        (report) => new BatchValidationError(message, { option, variable, report }),
+      );
     }
     const message = `deleteUsers stopped: reading ids failed: ${describeThrown(thrown)}`;
     stop.set(

@@ -228,12 +228,3 @@ export function describeThrown(thrown: unknown): string {
   const message = (thrown as { message?: unknown } | null)?.message;
   return String(typeof message === "string" ? message : thrown).slice(0, 200);
 }
-
-/**
- * One of our validation errors again, with the run's report: a new error of the same class with
- * the same fields, built whole. (What the caller threw is wrapped instead, never copied.)
- */
-export function withReport<E extends BatchValidationError>(error: E, report: DeleteUsersReport): E {
-  const Class = error.constructor as new (message: string, options: object) => E;
-  return new Class(error.message, { ...error, report });
-}

@@ -61,7 +61,7 @@ describe("guards", () => {
   });
 
   it("isIdReadError: an IdReadError, which is a BatchValidationError too", () => {
-    const error = new IdReadError("input line 2: bad", { source: "input", line: 2 });
+    const error = new IdReadError("input", 2, "bad");
     expect(isIdReadError(error)).toBe(true);
     expect(guards.isBatchValidationError(error)).toBe(true);
     expect(isIdReadError(made.isBatchValidationError)).toBe(false);

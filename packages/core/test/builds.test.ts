@@ -60,7 +60,7 @@ function errorsOf(core: Core, ids: Ids) {
     isBatchDeleteError: new core.BatchDeleteError("1 of 1", { report: {} as never }),
     isBatchHookError: new core.BatchHookError("hook", { hook: "onChunk", cause: "x" }),
     isBatchSourceError: new core.BatchSourceError("source", { cause: "x" }),
-    isIdReadError: new ids.IdReadError("input line 1: bad", { source: "input", line: 1 }),
+    isIdReadError: new ids.IdReadError("input", 1, "bad"),
   };
 }
 type Guard = keyof ReturnType<typeof errorsOf>;

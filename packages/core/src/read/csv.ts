@@ -6,7 +6,7 @@
  * oracle. Written here because the core has no dependencies and must run in every runtime.
  */
 import { idProblem } from "../ids.js";
-import { type IdReadError, rowError } from "./error.js";
+import { IdReadError } from "./error.js";
 import { type ByteSource, texts, Utf8Error } from "./text.js";
 
 export interface CsvRecord {
@@ -224,10 +224,10 @@ export async function* readCsv(
     yield* settle(() => parser.end(records));
   } catch (error) {
     if (error instanceof CsvSyntaxError) {
-      throw rowError(name, error.line, `not valid CSV: ${error.problem}`);
+      throw new IdReadError(name, error.line, `not valid CSV: ${error.problem}`);
     }
     if (error instanceof Utf8Error) {
-      throw rowError(name, parser.line + error.newlines, error.message);
+      throw new IdReadError(name, parser.line + error.newlines, error.message);
     }
     throw error;
   }
@@ -273,10 +273,10 @@ class ColumnReader {
       const { column } = this.options;
       const which = typeof column === "string" ? `"${column}" (index ${this.index})` : `${column}`;
       const count = `${fields.length} field${fields.length === 1 ? "" : "s"}`;
-      throw rowError(this.name, line, `the row has ${count}, no column ${which}.`);
+      throw new IdReadError(this.name, line, `the row has ${count}, no column ${which}.`);
     }
     const problem = idProblem(id);
-    if (problem) throw rowError(this.name, line, `the id ${problem}.`);
+    if (problem) throw new IdReadError(this.name, line, `the id ${problem}.`);
     return id;
   }
 }
@@ -284,7 +284,7 @@ class ColumnReader {
 function headerIndex(fields: string[], column: string, name: string, line: number): number {
   const index = fields.indexOf(column);
   if (index === -1) {
-    throw rowError(
+    throw new IdReadError(
       name,
       line,
       `the header has no column "${column}" (it has ${fields.length} columns).`,
@@ -292,7 +292,7 @@ function headerIndex(fields: string[], column: string, name: string, line: numbe
   }
   const again = fields.indexOf(column, index + 1);
   if (again !== -1) {
-    throw rowError(
+    throw new IdReadError(
       name,
       line,
       `the header names the column "${column}" twice (columns ${index} and ${again}).`,

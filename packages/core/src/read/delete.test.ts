@@ -70,7 +70,8 @@ describe("deleteUsers(readIds(stream)) when reading fails mid-chunk", () => {
       client({ fetch }).deleteUsers(readIds(stream(`${ids.join("\n")}\n${"x".repeat(1024)}\n`))),
     );
     expect(error).toBeInstanceOf(IdReadError);
-    expect(error.line).toBe(25_002);
+    expect(error).toMatchObject({ source: "input", line: 25_002 });
+    expect(error.message).toBe(`input line 25002: ${error.problem}`);
     expect([...fetch.calls.flatMap(idsOf), ...error.report!.failedIds]).toEqual(ids);
     expect(error.report!.stoppedBy?.reason).toBe("source");
   });

@@ -2,7 +2,8 @@ import { type BatchErrorOptions, BatchValidationError, guardOf } from "../errors
 
 /**
  * A row of the input that is not a valid id. `line` is 1-based. The message says what is wrong
- * with the row, never what it holds: ids are personal data, and a log is no place for them.
+ * with the row (`problem`), never what it holds: ids are personal data, and a log is no place
+ * for them.
  */
 export class IdReadError extends BatchValidationError {
   static override readonly kind: string = "IdReadError";
@@ -10,20 +11,16 @@ export class IdReadError extends BatchValidationError {
   /** How the input is named in messages (`ReadIdsOptions.name`, a path, `"stdin"`...). */
   readonly source: string;
   readonly line: number;
+  /** What is wrong with the row, e.g. `the id is empty.` */
+  readonly problem: string;
 
-  constructor(
-    message: string,
-    options: BatchErrorOptions & { readonly source: string; readonly line: number },
-  ) {
-    super(message, options);
-    this.source = options.source;
-    this.line = options.line;
+  constructor(source: string, line: number, problem: string, options: BatchErrorOptions = {}) {
+    super(`${source} line ${line}: ${problem}`, options);
+    this.source = source;
+    this.line = line;
+    this.problem = problem;
   }
 }
-
-/** The error for line `line` of `source`: what is wrong with the row (`problem`), not its text. */
-export const rowError = (source: string, line: number, problem: string): IdReadError =>
-  new IdReadError(`${source} line ${line}: ${problem}`, { source, line });
 
 /** `instanceof IdReadError` that also works across package copies and realms. */
 export const isIdReadError = /* @__PURE__ */ guardOf(IdReadError);

@@ -3,7 +3,7 @@
  * millions of ids never sits whole in memory and a wrong element is named by its line at once.
  */
 import { idProblem, MAX_ID_LENGTH } from "../ids.js";
-import { rowError } from "./error.js";
+import { IdReadError } from "./error.js";
 import { type ByteSource, texts, Utf8Error } from "./text.js";
 
 /** The longest an id can be written in JSON: every UTF-16 unit as a 6-character `\uXXXX`. */
@@ -118,9 +118,9 @@ export async function* readJsonArray(
     for await (const text of texts(input, signal)) yield* settle((ids) => parser.push(text, ids));
     yield* settle(() => parser.end());
   } catch (error) {
-    if (error instanceof JsonArrayError) throw rowError(name, error.line, error.problem);
+    if (error instanceof JsonArrayError) throw new IdReadError(name, error.line, error.problem);
     if (error instanceof Utf8Error) {
-      throw rowError(name, parser.line + error.newlines, error.message);
+      throw new IdReadError(name, parser.line + error.newlines, error.message);
     }
     throw error;
   }

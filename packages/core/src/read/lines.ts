@@ -2,7 +2,7 @@
  * Line splitting for the line-based formats (`lines`, `ndjson`): `\n` or `\r\n` endings, lines
  * handed on in blocks (one array per chunk of input) so that no id pays for an `await`.
  */
-import { rowError } from "./error.js";
+import { IdReadError } from "./error.js";
 import { type ByteSource, texts, Utf8Error } from "./text.js";
 
 export interface LineBlock {
@@ -41,12 +41,12 @@ export async function* lineBlocks(
         line += lines.length;
       }
       if (rest.length > max + 1) {
-        throw rowError(name, line, `the ${what} is longer than ${max} characters.`);
+        throw new IdReadError(name, line, `the ${what} is longer than ${max} characters.`);
       }
     }
   } catch (error) {
     if (!(error instanceof Utf8Error)) throw error;
-    throw rowError(name, line + error.newlines, error.message);
+    throw new IdReadError(name, line + error.newlines, error.message);
   }
   if (rest !== "") yield { lines: [rest.endsWith("\r") ? rest.slice(0, -1) : rest], first: line };
 }

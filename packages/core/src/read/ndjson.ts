@@ -1,5 +1,5 @@
 import { idProblem } from "../ids.js";
-import { rowError } from "./error.js";
+import { IdReadError } from "./error.js";
 import { lineBlocks } from "./lines.js";
 import type { ByteSource } from "./text.js";
 
@@ -27,9 +27,9 @@ export async function* readNdjson(
       for (let i = 0; i < lines.length; i++) {
         const text = lines[i]!;
         if (text.trim() === "") continue;
-        const id = idOf(text, field, (problem) => rowError(name, first + i, problem));
+        const id = idOf(text, field, (problem) => new IdReadError(name, first + i, problem));
         const problem = idProblem(id);
-        if (problem) throw rowError(name, first + i, `the id ${problem}.`);
+        if (problem) throw new IdReadError(name, first + i, `the id ${problem}.`);
         ids.push(id);
       }
     } finally {

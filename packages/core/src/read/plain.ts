@@ -1,5 +1,5 @@
 import { idProblem, MAX_ID_LENGTH } from "../ids.js";
-import { rowError } from "./error.js";
+import { IdReadError } from "./error.js";
 import { lineBlocks } from "./lines.js";
 import type { ByteSource } from "./text.js";
 
@@ -28,7 +28,7 @@ export async function* readPlainLines(
     const ids = blanks === 0 ? good : good.filter((id) => id !== "");
     if (ids.length > 0) yield ids;
     if (bad !== -1) {
-      throw rowError(name, first + bad, `the id ${idProblem(lines[bad])}.`);
+      throw new IdReadError(name, first + bad, `the id ${idProblem(lines[bad])}.`);
     }
   }
 }
