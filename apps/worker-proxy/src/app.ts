@@ -22,6 +22,12 @@ type App = { Bindings: Env };
 /** Retries of `DELETE /v1/me` inside its invocation: apps × 3 attempts stays within 50 up to 16 apps. */
 const ME_RETRY = { retries: 2, baseDelayMs: 250, maxDelayMs: 2_000, maxElapsedMs: 10_000 };
 
+/** A tuning variable: a positive integer, or the default. */
+export function positiveInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
 const admin = (env: Env) => secret(env.ADMIN_TOKEN, "ADMIN_TOKEN", 32);
 
 /** `?limit=` of the paged routes: 1 to 10,000, default 1,000. */
@@ -124,6 +130,7 @@ export function createApp(): Hono<App> {
       const job = await startJob(
         c.env.BATCH_JOBS,
         readIds(body, { format, name: "body", signal: c.req.raw.signal }),
+        { maxIdsPerMessage: Math.min(positiveInt(c.env.JOB_IDS_PER_MESSAGE, 10_000), 10_000) },
       );
       console.log(
         JSON.stringify({

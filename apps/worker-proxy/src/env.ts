@@ -20,6 +20,8 @@ export interface Env {
   SUBREQUEST_BUDGET?: string;
   JOB_MAX_ATTEMPTS?: string;
   JOB_RETRY_BASE_SECONDS?: string;
+  /** Ids per Queue message, 1 to 10,000 (default 10,000, or fewer to fit 124,000 bytes). */
+  JOB_IDS_PER_MESSAGE?: string;
   BATCH_JOBS: DurableObjectNamespace<BatchJob>;
   BATCH_QUEUE: Queue;
 }

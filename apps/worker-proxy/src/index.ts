@@ -1,16 +1,10 @@
 import { BatchJob, createQueueConsumer } from "@batch-custom-data/cloudflare";
-import { createApp } from "./app.js";
+import { createApp, positiveInt as int } from "./app.js";
 import type { Env } from "./env.js";
 
 export { BatchJob };
 
 const app = createApp();
-
-/** A tuning variable: a positive integer, or the default. */
-function int(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 export default {
   fetch: app.fetch,

@@ -9,6 +9,8 @@ export interface PlanInput {
   readonly subrequests?: number;
   /** Most retries inside the invocation, per call, when the budget allows them. Default 1. */
   readonly retries?: number;
+  /** Subrequests kept for passing deferred messages back to the Queue, if any are. Default 0. */
+  readonly deferralCalls?: number;
 }
 
 export interface Plan {
@@ -18,7 +20,8 @@ export interface Plan {
   readonly retries: number;
   /** Distinct jobs among the processed messages: one state call each. */
   readonly jobs: number;
-  /** The most subrequests the plan can make: process × apps × (1 + retries) + jobs. */
+  /** The most subrequests the plan can make: process × apps × (1 + retries) + jobs
+   *  (+ `deferralCalls` when it defers). */
   readonly worstCase: number;
 }
 
@@ -28,15 +31,17 @@ export interface Plan {
  * to its Durable Object (the results, once). In-invocation retries are dropped first (a retry
  * through the Queue costs no subrequest and waits without holding the invocation); then
  * messages are deferred. Whatever the batch size and the number of apps, `worstCase` stays
- * within `subrequests`.
+ * within `subrequests` (when even one message cannot fit, `process` is 0).
  */
 export function planInvocation(input: PlanInput): Plan {
   const { jobs, apps } = input;
   const budget = input.subrequests ?? FREE_PLAN.subrequests;
   const maxRetries = input.retries ?? 1;
+  const deferral = input.deferralCalls ?? 0;
   const cost = (count: number, retries: number) => {
     const distinct = new Set(jobs.slice(0, count)).size;
-    return { distinct, total: count * apps * (1 + retries) + distinct };
+    const defers = count < jobs.length ? deferral : 0;
+    return { distinct, total: count * apps * (1 + retries) + distinct + defers };
   };
   for (let retries = maxRetries; retries >= 0; retries--) {
     // The most messages that fit with this many retries: costs grow with the count.

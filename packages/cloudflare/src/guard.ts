@@ -13,6 +13,8 @@ export interface InvocationBudget {
   readonly fetch: Fetch;
   /** Counts a subrequest made another way (a Durable Object or Queue call); throws past the budget. */
   spend(count?: number): void;
+  /** Subrequests this invocation may make. */
+  readonly limit: number;
   /** Subrequests made (or spent) so far. */
   readonly used: number;
   /** The most connections that were open at once. */
@@ -76,6 +78,7 @@ export function invocationBudget(options: BudgetOptions = {}): InvocationBudget 
   return {
     fetch,
     spend,
+    limit,
     get used() {
       return used;
     },
