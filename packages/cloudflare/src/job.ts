@@ -120,7 +120,13 @@ export class BatchJob extends DurableObject<Record<string, unknown>> {
   /** Forgets the job and everything staged: nothing was sent. */
   async discard(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
+    await this.#forget();
+  }
+
+  /** Deletes the job's storage; the (empty) tables are back for whoever asks next. */
+  async #forget(): Promise<void> {
     await this.ctx.storage.deleteAll();
+    this.#sql.exec(SCHEMA);
   }
 
   /**
@@ -162,7 +168,7 @@ export class BatchJob extends DurableObject<Record<string, unknown>> {
     if (!job) return;
     if (job.state === "staging") {
       // Never sealed: the upload died. Nothing was sent; forget it.
-      await this.ctx.storage.deleteAll();
+      await this.#forget();
       return;
     }
     if (job.state === "enqueuing") await this.#send();

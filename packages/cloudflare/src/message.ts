@@ -11,8 +11,12 @@ export interface JobMessage {
   readonly ids: readonly string[];
 }
 
+const ASCII = /^[\0-\x7f]*$/;
+
 /** UTF-8 length of a string, as `TextEncoder` would count it (a lone surrogate as U+FFFD). */
 export function utf8Length(text: string): number {
+  // Most ids are ASCII (and so is a control character once JSON escapes it): one native check.
+  if (ASCII.test(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
