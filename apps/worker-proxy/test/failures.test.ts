@@ -1,8 +1,10 @@
 // Ids that cannot be deleted end as failed, counted once, and listed (paged) for a retry:
 // a refusal from Batch (403), retries exhausted (500 every time), and messages the Queue
 // itself gave up on (dead-letter queue).
+
+import { SignJWT } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
-import { admin, type Harness, secretsIn, startHarness } from "./harness.js";
+import { admin, type Harness, SECRETS, secretsIn, startHarness } from "./harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -51,6 +53,22 @@ describe("failed ids", () => {
     const pages = await failedIds(h, id, 1_000);
     expect(pages.map((p) => p.length)).toEqual([1_000, 1_000, 500]);
     expect(pages.flat()).toEqual(ids);
+
+    // DELETE /v1/me too: a 502 that still gives the token of the app that did delete.
+    const jwt = await new SignJWT({ sub: "p-1" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime("1m")
+      .sign(new TextEncoder().encode(SECRETS.userTokenSecret));
+    const me = await h.json("/v1/me", {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${jwt}` },
+    });
+    expect(me.status).toBe(502);
+    expect(me.body).toEqual({
+      error: { code: "UPSTREAM_REJECTED", message: expect.any(String), upstream: "API_MISUSE" },
+      tokens: [{ app: "ios", token: expect.any(String) }],
+    });
+    expect(secretsIn(h.bodies, [jwt])).toEqual([]);
   });
 
   it("end as failed once a message has used its attempts", async () => {

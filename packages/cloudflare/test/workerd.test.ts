@@ -4,6 +4,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createEmulator, type Emulator } from "@batch-custom-data/emulator";
 import { type ServedEmulator, serve } from "@batch-custom-data/emulator/node";
@@ -73,7 +74,7 @@ beforeAll(async () => {
       BATCH_BASE_URL: served.baseUrl,
       SLOW_URL: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`,
     },
-    handleRuntimeStdio(stdout, stderr) {
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
       for (const stream of [stdout, stderr]) {
         createInterface({ input: stream }).on("line", (line) => logs.push(line));
       }
