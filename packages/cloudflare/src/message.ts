@@ -33,9 +33,22 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-/** The message's text up to its first id, and after its last: the ids go in between. */
-export function envelope(job: string, seq: number): { head: string; tail: string } {
-  return { head: `{"job":${JSON.stringify(job)},"seq":${seq},"ids":[`, tail: "]}" };
+/** A message's text: what `JSON.stringify({ job, seq, ids })` gives, built in one native call. */
+export function messageText(job: string, seq: number, ids: readonly string[]): string {
+  return `${messagePrefix(job, seq)}${JSON.stringify(ids)}}`;
+}
+
+/** The message's text before its array of ids. */
+export function messagePrefix(job: string, seq: number): string {
+  return `{"job":${JSON.stringify(job)},"seq":${seq},"ids":`;
+}
+
+/** Ids that JSON leaves as they are (no quote, backslash, control character) and ASCII. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** Bytes an id takes in a message's JSON, quotes included. */
+export function jsonBytes(id: string): number {
+  return PLAIN.test(id) ? id.length + 2 : utf8Length(JSON.stringify(id));
 }
 
 const JOB_ID = /^[\w-]{1,64}$/;

@@ -2,7 +2,7 @@ import { BatchValidationError } from "@batch-custom-data/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_MESSAGE_BYTES, QUEUE_LIMITS } from "./limits.js";
-import { parseJobMessage, utf8Length } from "./message.js";
+import { jsonBytes, parseJobMessage, utf8Length } from "./message.js";
 import { groupForSend, type PackedMessage, packMessages } from "./pack.js";
 
 const encoder = new TextEncoder();
@@ -67,6 +67,19 @@ describe("utf8Length", () => {
       fc.property(fc.array(fc.oneof(unit, char)), (units) => {
         const text = units.join("");
         expect(utf8Length(text)).toBe(bytesOf(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("jsonBytes", () => {
+  it("counts what an id takes as JSON in UTF-8, quotes and escapes included", () => {
+    const unit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(unit, char)), (units) => {
+        const text = units.join("");
+        expect(jsonBytes(text)).toBe(bytesOf(JSON.stringify(text)));
       }),
       { numRuns: 500 },
     );

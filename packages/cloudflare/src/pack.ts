@@ -5,7 +5,7 @@ import {
   DEFAULT_MESSAGE_BYTES,
   QUEUE_LIMITS,
 } from "./limits.js";
-import { envelope, isJobId, utf8Length } from "./message.js";
+import { isJobId, jsonBytes, messagePrefix, messageText, utf8Length } from "./message.js";
 
 /** Ids one by one or in batches (what `readIds` yields), in memory or streamed. */
 export type IdInput =
@@ -72,15 +72,15 @@ export async function* packMessages(
   let seq = 0;
   let position = 0;
   let parts: string[] = [];
-  let { head, tail } = envelope(job, seq);
-  let bytes = utf8Length(head) + tail.length;
+  // The message's size as it fills: prefix, "[", "]", "}", then each id and its comma.
+  const empty = () => utf8Length(messagePrefix(job, seq)) + 3;
+  let bytes = empty();
 
   const seal = (): PackedMessage => {
-    const message = { seq, body: head + parts.join(",") + tail, bytes, ids: parts.length };
+    const message = { seq, body: messageText(job, seq, parts), bytes, ids: parts.length };
     seq++;
     parts = [];
-    ({ head, tail } = envelope(job, seq));
-    bytes = utf8Length(head) + tail.length;
+    bytes = empty();
     return message;
   };
 
@@ -95,8 +95,7 @@ export async function* packMessages(
     if (problem !== undefined) {
       throw new BatchValidationError(`The user id number ${position} ${problem}.`);
     }
-    const json = JSON.stringify(id);
-    const size = utf8Length(json);
+    const size = jsonBytes(id);
     let full: PackedMessage | undefined;
     if (parts.length > 0 && (parts.length === maxIds || bytes + 1 + size > maxBytes)) {
       full = seal();
@@ -105,26 +104,35 @@ export async function* packMessages(
     // fits an empty message of the default size. This is for a `maxMessageBytes` set very low.
     if (parts.length === 0 && bytes + size > maxBytes) throw tooBig(size);
     bytes += (parts.length > 0 ? 1 : 0) + size;
-    parts.push(json);
+    parts.push(id);
     return full;
   };
 
+  // Messages filled by the last item read: a batch of ids may fill several.
+  const ready: PackedMessage[] = [];
+  const take = (item: string | readonly string[]) => {
+    if (typeof item === "string" || !Array.isArray(item)) {
+      const full = add(item as string);
+      if (full) ready.push(full);
+      return;
+    }
+    for (let i = 0; i < item.length; i++) {
+      const full = add(item[i]!);
+      if (full) ready.push(full);
+    }
+  };
   if (Symbol.asyncIterator in input) {
     for await (const item of input) {
       if (signal?.aborted) throw signal.reason;
-      for (const id of Array.isArray(item) ? item : [item]) {
-        const full = add(id);
-        if (full) yield full;
-      }
+      take(item);
+      while (ready.length > 0) yield ready.shift()!;
     }
   } else {
     // Arrays and other sync iterables: no await per id.
     for (const item of input) {
       if (signal?.aborted) throw signal.reason;
-      for (const id of Array.isArray(item) ? item : [item]) {
-        const full = add(id);
-        if (full) yield full;
-      }
+      take(item);
+      while (ready.length > 0) yield ready.shift()!;
     }
   }
   if (parts.length > 0) yield seal();

@@ -22,12 +22,15 @@ let slow: Server;
 let slowPeak = 0;
 const logs: string[] = [];
 
-async function call(path: string, body?: unknown) {
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON, shaped by each test's expectations
+type Json = any;
+
+async function call(path: string, body?: unknown): Promise<{ status: number; body: Json }> {
   const response = await mf.dispatchFetch(`http://fixture.test${path}`, {
     method: body === undefined ? "GET" : "POST",
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: await response.json() };
 }
 
 async function waitDone(id: string, timeoutMs = 60_000) {
@@ -175,7 +178,7 @@ describe("job state", () => {
     const pages = [];
     let cursor: string | null = null;
     do {
-      const page: any = (await call("/failed", { id: "ledger-2", page: { cursor, limit: 4 } }))
+      const page: Json = (await call("/failed", { id: "ledger-2", page: { cursor, limit: 4 } }))
         .body;
       pages.push(page.items);
       cursor = page.next;
