@@ -47,7 +47,7 @@ it("runs the Worker locally against the emulator", async () => {
   });
   expect(created.status).toBe(202);
   const { id } = await created.json();
-  let job: any;
+  let job: { state?: string; confirmed?: number } = {};
   while (Date.now() < deadline + 30_000) {
     job = await (
       await fetch(`${base}/v1/jobs/${id}`, { headers: { Authorization: `Bearer ${admin}` } })

@@ -39,6 +39,29 @@ export interface InvocationStats {
   retries?: { attempts: number; delaySeconds: number | null }[];
 }
 
+/** What GET /v1/jobs/:id answers (the app's README documents it). */
+export interface JobView {
+  id: string;
+  state: "staging" | "enqueuing" | "running" | "done";
+  requested: number;
+  confirmed: number;
+  failed: number;
+  pending: number;
+  messages: number;
+  enqueued: number;
+  settled: number;
+  retries: number;
+  duplicates: number;
+  errors: Record<string, number>;
+  tokens: number;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON, shaped by each test's expectations
+export type Json = any;
+
 export interface HarnessOptions {
   /** App labels (keys from APP_KEYS) the Worker deletes in. Default ios, android. */
   apps?: (keyof typeof APP_KEYS)[];
@@ -57,14 +80,14 @@ export interface Harness {
   /** A request to the Worker (http://worker.test + path); its body is kept. */
   request(path: string, init?: RequestInit & { origin?: string }): Promise<Response>;
   /** A request to the Worker, its JSON body parsed. */
-  json<T = any>(
+  json<T = Json>(
     path: string,
     init?: RequestInit,
   ): Promise<{ status: number; body: T; headers: Headers }>;
   /** Every finished invocation's figures (waits for their log lines). */
   invocations(): Promise<InvocationStats[]>;
   /** Polls the job (admin route) until `done`, or throws after `timeoutMs`. */
-  waitForJob(id: string, timeoutMs?: number): Promise<any>;
+  waitForJob(id: string, timeoutMs?: number): Promise<JobView>;
   close(): Promise<void>;
 }
 
@@ -113,7 +136,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const logs: string[] = [];
   const bodies: string[] = [];
-  const reported = new Map<string, any>();
+  const reported = new Map<
+    string,
+    Omit<InvocationStats, "fetches" | "peakConnections" | "subrequests">
+  >();
   const capture = (stream: Readable) =>
     createInterface({ input: stream }).on("line", (line) => {
       logs.push(line);
@@ -124,7 +150,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
     });
 
-  const base = inject("workerOptions") as WorkerOptions & Record<string, any>;
+  const base = inject("workerOptions") as WorkerOptions & {
+    bindings: Record<string, string>;
+    queueConsumers: Record<string, Record<string, unknown>>;
+  };
   const consumers = structuredClone(base.queueConsumers) as Record<string, Record<string, unknown>>;
   for (const [queue, settings] of Object.entries(consumers)) {
     // Batches close after 1 s instead of 5: the same code paths, a shorter wall time.

@@ -7,6 +7,8 @@ import {
   admin,
   type Harness,
   type InvocationStats,
+  type JobView,
+  type Json,
   secretsIn,
   startHarness,
 } from "./harness.js";
@@ -23,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 /** The job's status once `ready` says so (or the last one read after 15 s). */
-async function until(id: string, ready: (job: any) => boolean) {
+async function until(id: string, ready: (job: JobView) => boolean): Promise<JobView> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const job = (await h.json(`/v1/jobs/${id}`, admin())).body;
@@ -34,7 +36,7 @@ async function until(id: string, ready: (job: any) => boolean) {
 
 /** All pages of a paged route, concatenated. */
 async function all(path: string, field: "ids" | "tokens", limit = 1_000) {
-  const items: any[] = [];
+  const items: Json[] = [];
   let cursor: string | null = null;
   do {
     const query: string = `?limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`;
@@ -212,7 +214,7 @@ describe("100,000 ids", () => {
 
     // Readable while it runs, and consistent at every read.
     const seen = new Set<string>();
-    let job: any;
+    let job: JobView;
     const deadline = Date.now() + 120_000;
     for (;;) {
       job = (await h.json(`/v1/jobs/${id}`, admin())).body;
