@@ -68,6 +68,11 @@ export class BatchJob extends DurableObject<Record<string, unknown>> {
   protected queueBinding = "BATCH_QUEUE";
   /** `sendBatch` calls per alarm invocation: within the free plan's 50 subrequests. */
   protected sendBatchesPerAlarm = FREE_PLAN.subrequests - 10;
+  /**
+   * How long a finished job is kept: then its storage (failed ids are personal data, tokens)
+   * is deleted. 30 days.
+   */
+  protected retentionMs = 30 * 24 * 60 * 60 * 1000;
 
   readonly #sql: SqlStorage;
 
@@ -166,12 +171,15 @@ export class BatchJob extends DurableObject<Record<string, unknown>> {
   override async alarm(): Promise<void> {
     const job = this.#job();
     if (!job) return;
+    if (job.state === "done" && Date.now() < (job.finished_at ?? 0) + this.retentionMs) return;
     if (job.state === "staging") {
       // Never sealed: the upload died. Nothing was sent; forget it.
       await this.#forget();
       return;
     }
     if (job.state === "enqueuing") await this.#send();
+    // Kept for `retentionMs` after it finished: now it goes.
+    if (job.state === "done") await this.#forget();
   }
 
   /** Sends the next messages, `sendBatchesPerAlarm` calls at most; another alarm does the rest. */
@@ -215,23 +223,25 @@ export class BatchJob extends DurableObject<Record<string, unknown>> {
       return;
     }
     this.#sql.exec("UPDATE job SET state = 'running' WHERE state = 'enqueuing'");
-    this.#finishIfDone();
+    await this.#finishIfDone();
   }
 
-  #finishIfDone(): void {
+  /** Marks the job done once every message has its outcome, and schedules its deletion. */
+  async #finishIfDone(): Promise<void> {
     const now = Date.now();
-    this.#sql.exec(
+    const done = this.#sql.exec(
       "UPDATE job SET state = 'done', finished_at = ?, updated_at = ? WHERE state = 'running' AND settled = messages",
       now,
       now,
-    );
+    ).rowsWritten;
+    if (done > 0) await this.ctx.storage.setAlarm(now + this.retentionMs);
   }
 
   /**
    * Records what consumers did with some messages. Each message's outcome counts once, the
    * first time: a later delivery of a settled message only counts as a duplicate.
    */
-  record(results: readonly MessageResult[]): RecordAnswer {
+  async record(results: readonly MessageResult[]): Promise<RecordAnswer> {
     const job = this.#job();
     if (!job || job.state === "staging") return { known: false, settled: 0, duplicates: 0 };
     let settled = 0;
@@ -283,8 +293,8 @@ export class BatchJob extends DurableObject<Record<string, unknown>> {
         settled++;
       }
       this.#sql.exec("UPDATE job SET updated_at = ?", Date.now());
-      this.#finishIfDone();
     });
+    await this.#finishIfDone();
     return { known: true, settled, duplicates };
   }
 

@@ -200,6 +200,21 @@ describe("job state", () => {
   });
 });
 
+describe("retention", () => {
+  it("deletes a finished job's storage (its failed ids are personal data) after retentionMs", async () => {
+    const { body } = await call("/start", { ids: ["r-1", "r-2"], options: { id: "retained" } });
+    const job = await waitDone(body.id);
+    expect(job.confirmed).toBe(2);
+    expect((await call("/status", { id: "retained" })).body).not.toBeNull();
+    const deadline = Date.now() + 15_000;
+    while ((await call("/status", { id: "retained" })).body !== null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect((await call("/status", { id: "retained" })).body).toBeNull();
+    expect((await call("/failed", { id: "retained", page: {} })).body).toBeNull();
+  });
+});
+
 describe("invocationBudget", () => {
   it("refuses calls past the budget and keeps connections under the limit, in workerd", async () => {
     slowPeak = 0;
