@@ -163,18 +163,21 @@ export function createQueueConsumer(options: ConsumerOptions = {}) {
         });
       const call = async (delivery: Delivery, [label, key]: [string, string]): Promise<Call> => {
         const capture = { retryAfterMs: 0 };
-        const report = await client(label, key, capture).deleteUsers(delivery.job.ids, {
-          throwOnFailure: false,
-        });
-        const token = report.tokens[0]?.token;
-        if (token && report.failures.length === 0) return { app: label, token };
-        const error = report.failures[0]?.error ?? {
-          name: "UNEXPECTED_REPORT",
-          message: "",
-          retryable: true,
-          attempts: 0,
-        };
-        return { app: label, error, retryAfterMs: capture.retryAfterMs };
+        try {
+          const report = await client(label, key, capture).deleteUsers(delivery.job.ids, {
+            throwOnFailure: false,
+          });
+          const token = report.tokens[0]?.token;
+          if (token && report.failures.length === 0) return { app: label, token };
+          const error = report.failures[0]!.error;
+          return { app: label, error, retryAfterMs: capture.retryAfterMs };
+        } catch (thrown) {
+          // Refused before sending (an id the core rejects, in a message we did not make):
+          // a final failure of this message, not of the whole batch.
+          const { name = "Error", retryable = false } = Object(thrown);
+          const error = { name, message: "", retryable, attempts: 0 };
+          return { app: label, error, retryAfterMs: 0 };
+        }
       };
       outcomes = new Map(
         await Promise.all(

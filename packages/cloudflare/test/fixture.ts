@@ -11,6 +11,7 @@ import {
   SubrequestBudgetError,
   startJob,
 } from "../src/index.js";
+import { messageText, utf8Length } from "../src/message.js";
 
 /** Finished jobs are kept 3 seconds here, not 30 days, so the test can see them go. */
 export class BatchJob extends Base {
@@ -57,6 +58,17 @@ async function route(request: Request, env: Env): Promise<Response> {
         return json({ error: String(Object(error).message) }, 400);
       }
     }
+    case "/raw-job": {
+      // A job whose one message holds what the producer would have refused.
+      const stub = jobStub(env.BATCH_JOBS, input.id);
+      await stub.create(input.id);
+      const body = messageText(input.id, 0, input.ids);
+      await stub.stage([{ seq: 0, body, bytes: utf8Length(body), ids: input.ids.length }]);
+      return json(await stub.seal({ requested: input.ids.length, messages: 1 }));
+    }
+    case "/queue-text":
+      await env.BATCH_QUEUE.send(input.text, { contentType: "text" });
+      return json({ ok: true });
     case "/create":
       await jobStub(env.BATCH_JOBS, input.id).create(input.id);
       return json({ ok: true });

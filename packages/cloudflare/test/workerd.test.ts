@@ -200,6 +200,19 @@ describe("job state", () => {
   });
 });
 
+describe("consumer", () => {
+  it("fails a message the core refuses (a bad id it did not stage) without holding up its batch", async () => {
+    const bad = "x".repeat(1_024);
+    await call("/queue-text", { text: "not a job message" });
+    const { body } = await call("/raw-job", { id: "poison", ids: ["fine", bad] });
+    expect(body.state).toBe("enqueuing");
+    const job = await waitDone("poison");
+    expect(job).toMatchObject({ confirmed: 0, failed: 2, errors: { BatchValidationError: 2 } });
+    expect((await call("/failed", { id: "poison", page: {} })).body.items).toEqual(["fine", bad]);
+    expect(logs.some((line) => line.includes('"malformed":1'))).toBe(true);
+  });
+});
+
 describe("retention", () => {
   it("deletes a finished job's storage (its failed ids are personal data) after retentionMs", async () => {
     const { body } = await call("/start", { ids: ["r-1", "r-2"], options: { id: "retained" } });
