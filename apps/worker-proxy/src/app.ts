@@ -50,6 +50,12 @@ function pageQuery(url: string): { cursor: string | null; limit: number } {
   return { cursor, limit };
 }
 
+/** A job's answer, or 404 when there is no such job. */
+function found<T>(value: T | null): T {
+  if (value === null) throw new HttpError(404, "JOB_NOT_FOUND", "No job has this id.");
+  return value;
+}
+
 function jobOf(env: Env, id: string) {
   if (!isJobId(id)) throw new HttpError(404, "JOB_NOT_FOUND", "No job has this id.");
   return jobStub(env.BATCH_JOBS, id);
@@ -121,8 +127,15 @@ export function createApp(): Hono<App> {
     }
   });
 
+  // Every jobs route is the admin's.
+  for (const path of ["/v1/jobs", "/v1/jobs/*"]) {
+    app.use(path, async (c, next) => {
+      await requireAdmin(c.req.header("Authorization"), admin(c.env));
+      await next();
+    });
+  }
+
   app.post("/v1/jobs", async (c) => {
-    await requireAdmin(c.req.header("Authorization"), admin(c.env));
     const format = formatOf(c.req.header("Content-Type"));
     const body = c.req.raw.body;
     if (!body) throw new HttpError(400, "NO_IDS", "The body is empty: send the ids to delete.");
@@ -163,27 +176,20 @@ export function createApp(): Hono<App> {
     }
   });
 
-  app.get("/v1/jobs/:id", async (c) => {
-    await requireAdmin(c.req.header("Authorization"), admin(c.env));
-    const status = await jobOf(c.env, c.req.param("id")).status();
-    if (!status) throw new HttpError(404, "JOB_NOT_FOUND", "No job has this id.");
-    return c.json(status);
-  });
+  app.get("/v1/jobs/:id", async (c) =>
+    c.json(found(await jobOf(c.env, c.req.param("id")).status())),
+  );
 
   app.get("/v1/jobs/:id/failed", async (c) => {
-    await requireAdmin(c.req.header("Authorization"), admin(c.env));
-    const query = pageQuery(c.req.url);
-    const page = await jobOf(c.env, c.req.param("id")).failedIds(query);
-    if (!page) throw new HttpError(404, "JOB_NOT_FOUND", "No job has this id.");
-    return c.json({ ids: page.items, next: page.next });
+    const job = jobOf(c.env, c.req.param("id"));
+    const { items, next } = found(await job.failedIds(pageQuery(c.req.url)));
+    return c.json({ ids: items, next });
   });
 
   app.get("/v1/jobs/:id/tokens", async (c) => {
-    await requireAdmin(c.req.header("Authorization"), admin(c.env));
-    const query = pageQuery(c.req.url);
-    const page = await jobOf(c.env, c.req.param("id")).tokens(query);
-    if (!page) throw new HttpError(404, "JOB_NOT_FOUND", "No job has this id.");
-    return c.json({ tokens: page.items, next: page.next });
+    const job = jobOf(c.env, c.req.param("id"));
+    const { items, next } = found(await job.tokens(pageQuery(c.req.url)));
+    return c.json({ tokens: items, next });
   });
 
   app.notFound((c) =>

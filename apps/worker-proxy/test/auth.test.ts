@@ -131,6 +131,7 @@ describe("authorization", () => {
       ["/v1/jobs", "POST"],
       ["/v1/jobs/0b1e0c3a-1111-4111-8111-111111111111", "GET"],
       ["/v1/jobs/0b1e0c3a-1111-4111-8111-111111111111/failed", "GET"],
+      ["/v1/jobs/0b1e0c3a-1111-4111-8111-111111111111/tokens", "GET"],
     ] as const) {
       await refused({}, path, method);
       await refused(bearer(`${SECRETS.adminToken}x`), path, method);
