@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { createEmulator, type Emulator, type EmulatorOptions } from "@batch-custom-data/emulator";
 import { type ServedEmulator, serve } from "@batch-custom-data/emulator/node";
 
-export const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+/** The built CLI; BCD_CLI points the tests at another build (e.g. main's, to see a test fail). */
+export const CLI = process.env.BCD_CLI ?? fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
 /** Keys that must never appear in any output. Long and random-looking, as real ones are. */
 export const APP = "e2eAppKey_5f1c0b7e9a2d4c6b8e0f";
