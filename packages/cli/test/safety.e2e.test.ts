@@ -1,7 +1,24 @@
 /** What the CLI prints, and what it refuses to run with. */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ServedEmulator } from "@batch-custom-data/emulator/node";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { cli, env, onlyJson, outputs, REST, SECRETS, serveEmulator } from "./helpers.js";
+import {
+  APP,
+  CLI,
+  cli,
+  env,
+  onlyJson,
+  outputs,
+  REST,
+  range,
+  SECRETS,
+  serveEmulator,
+  start,
+  waitFor,
+} from "./helpers.js";
 
 let served: ServedEmulator | undefined;
 afterEach(async () => {
@@ -51,4 +68,63 @@ describe("redaction", () => {
     expect(human.stdout).toContain(`  "user-${key}-a"`);
     expect(human.stdout + human.stderr).not.toContain(REST);
   });
+});
+
+describe("confirmation", () => {
+  it("without a terminal, more than 1,000 ids are refused without --yes; nothing sent", async () => {
+    served = await serveEmulator();
+    const ids = range(1, 1001).join("\n");
+    const run = await cli(["delete", "-", "--json"], { env: env(served), stdin: ids });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /more than 1,000 ids from stdin .*no terminal to confirm it on.*--yes/,
+    );
+    expect(onlyJson(run.stdout)).toMatchObject({ ok: false, exitCode: 2 });
+    expect(served.emulator.stats().requests).toBe(0);
+  });
+
+  // `script` runs the CLI on a pseudo-terminal, as a person at a terminal would.
+  const script = "/usr/bin/script";
+  it.skipIf(!existsSync(script))(
+    "on a terminal it asks, on /dev/tty even when the ids come through stdin: n sends nothing, y deletes",
+    async () => {
+      served = await serveEmulator();
+      const dir = await mkdtemp(join(tmpdir(), "bcd-confirm-"));
+      try {
+        const file = join(dir, "ids.txt");
+        const ids = range(1, 1500);
+        served.emulator.seed(APP, ids);
+        await writeFile(file, ids.join("\n"));
+        const answer = async (command: string, typed: string) => {
+          const run = start([], {
+            command: [script, "-qfec", command, "/dev/null"],
+            env: env(served!),
+            keepStdinOpen: true,
+          });
+          await waitFor(() => run.stdout().includes("[y/N]"), 10_000, "the question");
+          run.child.stdin!.end(typed);
+          return run.done;
+        };
+        const no = await answer(`${process.execPath} ${CLI} delete --file ${file}`, "n\r");
+        expect(no.code).toBe(1);
+        expect(no.stdout).toContain(
+          "Delete the custom data of 1,500 ids from " + file + " in 1 app at 127.0.0.1:",
+        );
+        expect(no.stdout).toContain("Not confirmed: nothing was sent.");
+        expect(served.emulator.stats().requests).toBe(0);
+
+        const report = join(dir, "report.json");
+        const yes = await answer(
+          `cat ${file} | ${process.execPath} ${CLI} delete - --json > ${report}`,
+          "y\r",
+        );
+        expect(yes.code).toBe(0);
+        expect(yes.stdout).toContain("more than 1,000 ids from stdin (not read to the end yet)");
+        await served.emulator.settled();
+        expect(served.emulator.count(APP)).toBe(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
