@@ -1,56 +1,38 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createEmulator } from "@batch-custom-data/emulator";
+import { writeFile } from "node:fs/promises";
+import { createEmulator, type EmulatorOptions } from "@batch-custom-data/emulator";
 import type { ServedEmulator } from "@batch-custom-data/emulator/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   APP,
   APP2,
   cli,
+  emulatorPerTest,
   env,
   onlyJson,
-  outputs,
   REST,
   range,
-  SECRETS,
-  serveEmulator,
+  scanOutputsForKeys,
   serveRecording,
   start,
+  tempDir,
   waitFor,
 } from "./helpers.js";
 
-let dir: string;
+const inDir = tempDir("bcd-cli-");
+const serve = emulatorPerTest();
+scanOutputsForKeys(20);
+/** The current test's emulator. */
 let served: ServedEmulator | undefined;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "bcd-cli-"));
-});
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-  // Neither key, raw or percent-encoded, in any output of any test of this file.
-  expect(outputs.length).toBeGreaterThan(20);
-  for (const { args, text } of outputs) {
-    for (const secret of SECRETS) {
-      expect(text.includes(secret), `a key in the output of: ${args.join(" ")}`).toBe(false);
-      expect(text.includes(encodeURIComponent(secret))).toBe(false);
-    }
-  }
-});
-
 async function file(name: string, text: string): Promise<string> {
-  const path = join(dir, name);
+  const path = inDir(name);
   await writeFile(path, text);
   return path;
 }
 
-async function emulator(options: Parameters<typeof serveEmulator>[0] = {}) {
-  served = await serveEmulator(options);
+async function emulator(options: EmulatorOptions = {}) {
+  served = await serve(options);
   return served.emulator;
 }
 
@@ -359,7 +341,7 @@ describe("delete --resume", () => {
     const server = await serveRecording(em);
     try {
       const path = await file("resume.txt", ids.join("\n"));
-      const journal = join(dir, "resume.journal");
+      const journal = inDir("resume.journal");
       const args = [
         "delete",
         "--file",

@@ -1,25 +1,13 @@
 /** Where ids come from, as a shell hands them over: `-` for stdin, raw bytes in arguments. */
+import { describe, expect, it } from "vitest";
+import { APP, CLI, cli, emulatorPerTest, env, onlyJson, scanOutputsForKeys } from "./helpers.js";
 
-import type { ServedEmulator } from "@batch-custom-data/emulator/node";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { APP, CLI, cli, env, onlyJson, outputs, SECRETS, serveEmulator } from "./helpers.js";
-
-let served: ServedEmulator | undefined;
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
-afterAll(() => {
-  for (const { args, text } of outputs) {
-    for (const secret of SECRETS) {
-      expect(text.includes(secret), `a key in the output of: ${args.join(" ")}`).toBe(false);
-    }
-  }
-});
+const emulator = emulatorPerTest();
+scanOutputsForKeys();
 
 describe("delete -", () => {
   it("printf 'u1\\nu2\\n' | delete - deletes u1 and u2, not a user named -", async () => {
-    served = await serveEmulator();
+    const served = await emulator();
     served.emulator.seed(APP, ["u1", "u2", "-"]);
     const run = await cli(["delete", "-", "--json"], { env: env(served), stdin: "u1\nu2\n" });
     expect(run.code).toBe(0);
@@ -31,7 +19,7 @@ describe("delete -", () => {
 
 describe("arguments that are not UTF-8", () => {
   it("an argument that is not valid UTF-8 is refused, not sent with U+FFFD", async () => {
-    served = await serveEmulator();
+    const served = await emulator();
     served.emulator.seed(APP, ["u\uFFFDx"]);
     // The shell's printf hands the CLI the raw byte 0xFF, which no UTF-8 text holds.
     const run = await cli([], {
@@ -50,7 +38,7 @@ describe("arguments that are not UTF-8", () => {
   });
 
   it("a real U+FFFD in an argument (valid UTF-8) is an id like any other", async () => {
-    served = await serveEmulator();
+    const served = await emulator();
     served.emulator.seed(APP, ["u\uFFFDx"]);
     const run = await cli(["delete", "u\uFFFDx"], { env: env(served) });
     expect(run.code).toBe(0);

@@ -1,34 +1,27 @@
 /** The resume journal when it is not what it should be: not a journal, tampered, unwritable. */
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { ServedEmulator } from "@batch-custom-data/emulator/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { APP, CLI, cli, env, onlyJson, outputs, range, SECRETS, serveEmulator } from "./helpers.js";
+import { writeFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import {
+  APP,
+  CLI,
+  cli,
+  emulatorPerTest,
+  env,
+  onlyJson,
+  range,
+  scanOutputsForKeys,
+  tempDir,
+} from "./helpers.js";
 
-let dir: string;
-let served: ServedEmulator | undefined;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "bcd-journal-"));
-});
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-  for (const { args, text } of outputs) {
-    for (const secret of SECRETS) {
-      expect(text.includes(secret), `a key in the output of: ${args.join(" ")}`).toBe(false);
-    }
-  }
-});
+const file = tempDir("bcd-journal-");
+const emulator = emulatorPerTest();
+scanOutputsForKeys();
 
 describe("--resume on what is not a journal", () => {
   it("a file that is not a journal is refused before anything is written (its last line kept)", async () => {
-    served = await serveEmulator();
-    const path = join(dir, "ids.txt");
+    const served = await emulator();
+    const path = file("ids.txt");
     // No final newline: the old code cut this "torn" line off before reading the header.
     await writeFile(path, "user-1\nuser-2\nuser-3");
     const run = await cli(["delete", "a", "--resume", path, "--json"], { env: env(served) });
@@ -40,8 +33,8 @@ describe("--resume on what is not a journal", () => {
   });
 
   it("a tampered journal header: exit 2 with the JSON report, nothing sent", async () => {
-    served = await serveEmulator();
-    const path = join(dir, "tampered.journal");
+    const served = await emulator();
+    const path = file("tampered.journal");
     expect((await cli(["delete", "a", "--resume", path], { env: env(served) })).code).toBe(0);
     const [header, ...rest] = readFileSync(path, "utf8").split("\n");
     // One value here; journal.test.ts goes through the others.
@@ -60,17 +53,17 @@ describe("--resume on what is not a journal", () => {
 
 describe("a journal that cannot be written", () => {
   it("stops the run, labelled as a journal failure (not an interruption), with the report", async () => {
-    served = await serveEmulator();
+    const served = await emulator();
     const ids = range(1, 300);
     served.emulator.seed(APP, ids);
-    const file = join(dir, "efbig.txt");
-    await writeFile(file, ids.join("\n"));
-    const journal = join(dir, "efbig.journal");
+    const input = file("efbig.txt");
+    await writeFile(input, ids.join("\n"));
+    const journal = file("efbig.journal");
     // A file size limit of 1 KiB: the journal's header and a few entries fit, then EFBIG.
     const args = [
       "delete",
       "--file",
-      file,
+      input,
       "--resume",
       journal,
       "--chunk-size",
@@ -82,7 +75,7 @@ describe("a journal that cannot be written", () => {
     const run = await cli([], {
       env: env(served),
       command: [
-        "/bin/bash",
+        "/bin/sh",
         "-c",
         `ulimit -f 1; exec "${process.execPath}" "${CLI}" ${args.join(" ")}`,
       ],

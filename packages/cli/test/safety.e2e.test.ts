@@ -1,42 +1,30 @@
 /** What the CLI prints, and what it refuses to run with. */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { ServedEmulator } from "@batch-custom-data/emulator/node";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { writeFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
 import {
   APP,
   CLI,
   cli,
+  emulatorPerTest,
   env,
   onlyJson,
-  outputs,
   REST,
   range,
-  SECRETS,
-  serveEmulator,
+  scanOutputsForKeys,
   start,
+  tempDir,
   waitFor,
 } from "./helpers.js";
 
-let served: ServedEmulator | undefined;
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
-afterAll(() => {
-  for (const { args, text } of outputs) {
-    for (const secret of SECRETS) {
-      expect(text.includes(secret), `a key in the output of: ${args.join(" ")}`).toBe(false);
-    }
-  }
-});
+const file = tempDir("bcd-safety-");
+const emulator = emulatorPerTest();
+scanOutputsForKeys();
 
 describe("Node's own debug output", () => {
   it("NODE_DEBUG=http,net: refuses to run and says why; nothing sent, no key printed", async () => {
     // The patterns Node reads (wildcards, case) are covered by node-debug.test.ts.
-    served = await serveEmulator();
+    const served = await emulator();
     const run = await cli(["delete", "a", "--json"], {
       env: env(served, { NODE_DEBUG: "http,net" }),
     });
@@ -51,7 +39,7 @@ describe("redaction", () => {
   it("an id that holds a key comes back whole in the report of failed ids", async () => {
     // A key of its own (not in SECRETS): this test prints it on purpose, inside ids.
     const key = "idKey_0d9c8b7a6f5e4d3c";
-    served = await serveEmulator({ apps: [key], maxIdLength: 20 });
+    const served = await emulator({ apps: [key], maxIdLength: 20 });
     const ids = [`user-${key}-a`, "ok-1"];
     const environment = env(served, { BATCH_API_KEY: key });
     const json = await cli(["delete", "--chunk-size", "1", "--json", "--", ...ids], {
@@ -72,7 +60,7 @@ describe("redaction", () => {
 
 describe("confirmation", () => {
   it("without a terminal, more than 1,000 ids are refused without --yes; nothing sent", async () => {
-    served = await serveEmulator();
+    const served = await emulator();
     const ids = range(1, 1001).join("\n");
     const run = await cli(["delete", "-", "--json"], { env: env(served), stdin: ids });
     expect(run.code).toBe(2);
@@ -88,43 +76,37 @@ describe("confirmation", () => {
   it.skipIf(!existsSync(script))(
     "on a terminal it asks, on /dev/tty even when the ids come through stdin: n sends nothing, y deletes",
     async () => {
-      served = await serveEmulator();
-      const dir = await mkdtemp(join(tmpdir(), "bcd-confirm-"));
-      try {
-        const file = join(dir, "ids.txt");
-        const ids = range(1, 1500);
-        served.emulator.seed(APP, ids);
-        await writeFile(file, ids.join("\n"));
-        const answer = async (command: string, typed: string) => {
-          const run = start([], {
-            command: [script, "-qfec", command, "/dev/null"],
-            env: env(served!),
-            keepStdinOpen: true,
-          });
-          await waitFor(() => run.stdout().includes("[y/N]"), 10_000, "the question");
-          run.child.stdin!.end(typed);
-          return run.done;
-        };
-        const no = await answer(`${process.execPath} ${CLI} delete --file ${file}`, "n\r");
-        expect(no.code).toBe(1);
-        expect(no.stdout).toContain(
-          "Delete the custom data of 1,500 ids from " + file + " in 1 app at 127.0.0.1:",
-        );
-        expect(no.stdout).toContain("Not confirmed: nothing was sent.");
-        expect(served.emulator.stats().requests).toBe(0);
+      const served = await emulator();
+      const ids = range(1, 1500);
+      served.emulator.seed(APP, ids);
+      const path = file("ids.txt");
+      await writeFile(path, ids.join("\n"));
+      const answer = async (command: string, typed: string) => {
+        const run = start([], {
+          command: [script, "-qfec", command, "/dev/null"],
+          env: env(served),
+          keepStdinOpen: true,
+        });
+        await waitFor(() => run.stdout().includes("[y/N]"), 10_000, "the question");
+        run.child.stdin!.end(typed);
+        return run.done;
+      };
+      const no = await answer(`${process.execPath} ${CLI} delete --file ${path}`, "n\r");
+      expect(no.code).toBe(1);
+      expect(no.stdout).toContain(
+        `Delete the custom data of 1,500 ids from ${path} in 1 app at 127.0.0.1:`,
+      );
+      expect(no.stdout).toContain("Not confirmed: nothing was sent.");
+      expect(served.emulator.stats().requests).toBe(0);
 
-        const report = join(dir, "report.json");
-        const yes = await answer(
-          `cat ${file} | ${process.execPath} ${CLI} delete - --json > ${report}`,
-          "y\r",
-        );
-        expect(yes.code).toBe(0);
-        expect(yes.stdout).toContain("more than 1,000 ids from stdin (not read to the end yet)");
-        await served.emulator.settled();
-        expect(served.emulator.count(APP)).toBe(0);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      const yes = await answer(
+        `cat ${path} | ${process.execPath} ${CLI} delete - --json > ${file("report.json")}`,
+        "y\r",
+      );
+      expect(yes.code).toBe(0);
+      expect(yes.stdout).toContain("more than 1,000 ids from stdin (not read to the end yet)");
+      await served.emulator.settled();
+      expect(served.emulator.count(APP)).toBe(0);
     },
   );
 });

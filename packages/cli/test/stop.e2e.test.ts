@@ -1,63 +1,22 @@
 /** Stopping: a signal while calls hang, and inputs that wait (FIFOs). */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { ServedEmulator } from "@batch-custom-data/emulator/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { env, onlyJson, outputs, SECRETS, serveEmulator, start } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { emulatorPerTest, env, onlyJson, scanOutputsForKeys, start, tempDir } from "./helpers.js";
 
-let dir: string;
-let served: ServedEmulator | undefined;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "bcd-stop-"));
-});
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-  for (const { args, text } of outputs) {
-    for (const secret of SECRETS) {
-      expect(text.includes(secret), `a key in the output of: ${args.join(" ")}`).toBe(false);
-    }
-  }
-});
+const file = tempDir("bcd-stop-");
+const emulator = emulatorPerTest();
+scanOutputsForKeys();
 
 describe("inputs that wait", () => {
   const mkfifo = (name: string) => {
-    const path = join(dir, name);
+    const path = file(name);
     execFileSync("mkfifo", [path]);
     return path;
   };
 
-  it("a FIFO whose writer stays open: SIGINT ends the process with the report", async () => {
-    served = await serveEmulator();
-    const fifo = mkfifo("held.fifo");
-    // A writer that sends two ids and then holds the FIFO open.
-    const writer = spawn("/bin/sh", ["-c", `printf 'a\\nb\\n' > '${fifo}'; sleep 30 > '${fifo}'`]);
-    try {
-      const run = start(["delete", "--file", fifo, "--json"], {
-        env: env(served),
-        timeoutMs: 20_000,
-      });
-      await new Promise((r) => setTimeout(r, 1500));
-      run.child.kill("SIGINT");
-      const signalled = Date.now();
-      const result = await run.done;
-      expect(result.signal).toBeNull();
-      expect(result.code).toBe(130);
-      expect(Date.now() - signalled).toBeLessThan(5000);
-      expect(onlyJson(result.stdout)).toMatchObject({ interrupted: true });
-    } finally {
-      writer.kill("SIGKILL");
-    }
-  });
-
-  it("a FIFO no writer ever opens: SIGINT ends the process with the report", async () => {
-    served = await serveEmulator();
-    const fifo = mkfifo("idle.fifo");
+  /** Runs `delete --file fifo --json`, sends SIGINT after a while, and times the exit. */
+  async function interrupted(fifo: string) {
+    const served = await emulator();
     const run = start(["delete", "--file", fifo, "--json"], {
       env: env(served),
       timeoutMs: 20_000,
@@ -66,10 +25,29 @@ describe("inputs that wait", () => {
     run.child.kill("SIGINT");
     const signalled = Date.now();
     const result = await run.done;
+    // It ended by itself (not killed by the test's timeout), promptly, with its report.
     expect(result.signal).toBeNull();
     expect(result.code).toBe(130);
     expect(Date.now() - signalled).toBeLessThan(5000);
-    expect(onlyJson(result.stdout)).toMatchObject({ interrupted: true, requested: 0 });
     expect(served.emulator.stats().requests).toBe(0);
+    return onlyJson(result.stdout);
+  }
+
+  it("a FIFO whose writer stays open: SIGINT ends the process with the report", async () => {
+    const fifo = mkfifo("held.fifo");
+    // One process that writes two ids and then holds the FIFO open (exec: nothing left behind).
+    const writer = spawn("/bin/sh", ["-c", `exec > '${fifo}'; printf 'a\\nb\\n'; exec sleep 30`]);
+    try {
+      const report = await interrupted(fifo);
+      // The ids read before the signal are in the report, not sent.
+      expect(report).toMatchObject({ interrupted: true, confirmed: 0 });
+    } finally {
+      writer.kill("SIGKILL");
+    }
+  });
+
+  it("a FIFO no writer ever opens: SIGINT ends the process with the report", async () => {
+    const report = await interrupted(mkfifo("idle.fifo"));
+    expect(report).toMatchObject({ interrupted: true, requested: 0 });
   });
 });
