@@ -13,7 +13,7 @@ import { runDeletion } from "./delete/run.js";
 import { configure, type Settings, type SettingsFlags } from "./delete/settings.js";
 import { Journal, JournalError } from "./journal.js";
 import { assertNoLeakyDebug } from "./node-debug.js";
-import type { Io, Printer } from "./output.js";
+import { EXIT, type Io, type Printer } from "./output.js";
 import { createProgress, noProgress, showProgress } from "./progress.js";
 import type { Interruption } from "./signals.js";
 import { CliError, UsageError } from "./usage.js";
@@ -82,7 +82,7 @@ export async function runDelete(
     });
     if (!confirmation.go) {
       if (confirmation.why === "declined")
-        throw new CliError("Not confirmed: nothing was sent.", 1);
+        throw new CliError("Not confirmed: nothing was sent.", EXIT.failed);
       // Stopped while reading ahead: the ids read go through the run, already stopped, so
       // they end in its report (as not sent) like any id read.
       if (!("input" in confirmation)) throw stoppedBeforeSending(stop);
