@@ -31,8 +31,8 @@ export async function dryRun(
     report = await settings.client.deleteUsers(input.ids, {
       chunkSize,
       throwOnFailure: false,
-      // Nothing is in flight: a stop ends reading at once, even while stdin waits for data.
-      signal: stop.stopSignal,
+      // A stop ends reading at once, even while stdin waits for data.
+      stopSignal: stop.stopSignal,
       skipChunk(index, ids) {
         chunks++;
         if (journal?.isConfirmed(index, ids)) {
@@ -43,10 +43,9 @@ export async function dryRun(
       },
     });
   } catch (error) {
+    // A bad row: what the dry run is for. Anything else (a read error) is not ours to hide.
     if (error instanceof BatchValidationError) throw new UsageError(error.message);
-    const attached = (error as { report?: DeleteUsersReport }).report;
-    if (!(error instanceof BatchAbortError) || !attached) throw error;
-    report = attached;
+    throw error;
   }
   const interrupted = stop.stopSignal.aborted;
   const apps = settings.apps ?? null;

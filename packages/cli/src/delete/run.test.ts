@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BatchAbortError, BatchHookError } from "@batch-custom-data/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Journal } from "../journal.js";
 import { createInterruption } from "../signals.js";
@@ -93,20 +94,65 @@ describe("runDeletion", () => {
     });
     const result = await runDeletion({
       client: settings.client,
-      input: input(batches(range(10))),
+      input: input(batches(...range(10).map((id) => [id]))),
       chunkSize: 1,
       journal: broken,
       stop: createInterruption(),
     });
-    expect(result.error).toBeInstanceOf(JournalWriteError);
-    expect((result.error as Error).message).toMatch(
+    // The core stops the run and wraps what our hook threw, as its cause.
+    expect(result.error).toBeInstanceOf(BatchHookError);
+    const cause = (result.error as BatchHookError).cause;
+    expect(cause).toBeInstanceOf(JournalWriteError);
+    expect((cause as Error).message).toMatch(
       /^Cannot write the journal .* \(ENOSPC: no space left on device, write\): stopped, so that a resume does not send confirmed chunks again\.$/,
     );
     const { report } = result;
+    expect(report.stoppedBy?.reason).toBe("hook");
     expect(report.complete).toBe(false);
     expect(report.requested).toBeLessThan(10);
     expect(report.confirmed + report.failed).toBe(report.requested);
     expect(emulator.stats().requests).toBeLessThan(10);
+  });
+
+  it("a stop: no new call, no new retry; calls in flight finish; the rest reported STOPPED", async () => {
+    const { emulator, settings } = emulated({ faults: { latencyMs: 150 } }, { retries: 5 });
+    const stop = createInterruption();
+    const pending = runDeletion({
+      client: settings.client,
+      input: input(batches(range(5), range(5, "v"))),
+      chunkSize: 1,
+      stop,
+    });
+    while (emulator.stats().requests < 1) await new Promise((r) => setTimeout(r, 5));
+    stop.stop("SIGINT");
+    const atStop = emulator.stats().requests;
+    const { report, error } = await pending;
+    expect(error).toBeUndefined();
+    expect(emulator.stats().requests).toBe(atStop);
+    expect(report.stoppedBy).toEqual({ reason: "stop" });
+    expect(report.confirmed).toBe(atStop); // one id per call, every call in flight finished
+    expect(report.confirmed + report.failed).toBe(report.requested);
+    expect(report.failures.every((f) => f.error.name === "STOPPED" && !f.attempted)).toBe(true);
+    stop.dispose();
+  });
+
+  it("an abort (the grace ran out): calls in flight aborted, still one report", async () => {
+    const { emulator, settings } = emulated({ faults: { hang: 1 } });
+    const stop = createInterruption({ graceMs: 50 });
+    const pending = runDeletion({
+      client: settings.client,
+      input: input(["a", "b", "c"]),
+      chunkSize: 1,
+      stop,
+    });
+    while (emulator.stats().requests < 1) await new Promise((r) => setTimeout(r, 5));
+    stop.stop("SIGTERM");
+    const { report, error } = await pending;
+    expect(error).toBeInstanceOf(BatchAbortError);
+    expect(stop.aborted).toBe("grace");
+    expect(report.stoppedBy?.reason).toBe("abort");
+    expect(report.failedIds).toEqual(["a", "b", "c"]);
+    stop.dispose();
   });
 
   it("a rejection without a report is not ours to hide", async () => {

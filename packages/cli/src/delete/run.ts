@@ -1,8 +1,8 @@
 /**
  * The deletion: the core's `deleteUsers` over the input, with the journal's hooks (skip what
- * an earlier run confirmed, record what this one confirms), progress, and the two stops: the
- * graceful one at the first signal, the abort at the second or when the grace runs out.
- * What comes back is the core's report, as it is.
+ * an earlier run confirmed, record what this one confirms), progress, and the core's two stops:
+ * `stopSignal` at the first signal (no new call, no new retry), `signal` (abort) at the second
+ * or when the grace runs out. What comes back is the core's report, as it is.
  */
 import type {
   BatchClient,
@@ -13,7 +13,6 @@ import type {
 import type { Journal } from "../journal.js";
 import type { Interruption } from "../signals.js";
 import type { Input } from "./input.js";
-import { stoppable } from "./legacy-stop.js";
 
 export interface RunContext {
   readonly client: BatchClient;
@@ -36,7 +35,10 @@ export interface JournalSummary {
 
 export interface RunResult {
   readonly report: DeleteUsersReport;
-  /** What `deleteUsers` rejected with, when it did (it carries the report). */
+  /**
+   * What `deleteUsers` rejected with, when it did (it carries the report): an abort, the
+   * source's error, or a hook's (the journal's `JournalWriteError` is its `cause`).
+   */
   readonly error?: unknown;
   readonly journal?: JournalSummary;
 }
@@ -86,23 +88,22 @@ export function journalHooks(journal: Journal) {
 export async function runDeletion(context: RunContext): Promise<RunResult> {
   const { client, input, chunkSize, journal, stop } = context;
   const hooks = journal && journalHooks(journal);
-  const legacy = stoppable(input.ids, stop, hooks?.skipChunk);
-  let report: DeleteUsersReport;
-  let error: unknown;
   try {
-    report = await client.deleteUsers(legacy.ids, {
+    const report = await client.deleteUsers(input.ids, {
       chunkSize,
+      stopSignal: stop.stopSignal,
       signal: stop.abortSignal,
+      // Plain failures, a stop, a halt or the breaker: the report says so (stoppedBy).
       throwOnFailure: false,
-      skipChunk: legacy.skipChunk,
+      skipChunk: hooks?.skipChunk,
       onChunk: hooks?.onChunk,
       onProgress: context.onProgress,
     });
-  } catch (thrown) {
-    const attached = (thrown as { report?: DeleteUsersReport } | undefined)?.report;
-    if (!attached) throw thrown;
-    report = attached;
-    error = thrown;
+    return { report, journal: hooks?.summary() };
+  } catch (error) {
+    // An abort, a source's or a hook's error: ours, with the report. Anything else is a bug.
+    const report = (error as { report?: DeleteUsersReport } | undefined)?.report;
+    if (!report) throw error;
+    return { report, error, journal: hooks?.summary() };
   }
-  return { report: legacy.finish(report), error, journal: hooks?.summary() };
 }
