@@ -3,11 +3,7 @@
  * chunking and validation), through a client told to skip every chunk: nothing is sent, and
  * its `fetch` could not send anything anyway.
  */
-import {
-  BatchAbortError,
-  BatchValidationError,
-  type DeleteUsersReport,
-} from "@batch-custom-data/node";
+import { BatchValidationError, type DeleteUsersReport } from "@batch-custom-data/node";
 import type { Journal } from "../journal.js";
 import { EXIT } from "../output.js";
 import type { Interruption } from "../signals.js";
