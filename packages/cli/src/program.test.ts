@@ -354,6 +354,36 @@ describe("main (in-process)", () => {
     expect(report.failedIds).toEqual(["a", "b"]);
   });
 
+  it("a server that fails every call: the core's circuit breaker stops the run, exit 1, says why", async () => {
+    await served.close();
+    served = await serve(
+      createEmulator({
+        apps: [APP],
+        restApiKey: REST,
+        processingDelayMs: 0,
+        faults: { maintenance: 1 },
+      }),
+      { port: 0, closeGraceMs: 100 },
+    );
+    const r = await run([
+      "delete",
+      "--chunk-size",
+      "1",
+      "--concurrency",
+      "1",
+      "--retries",
+      "0",
+      "--json",
+      ...ids(20),
+    ]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.stoppedBy.reason).toBe("breaker");
+    expect(report.error.message).toMatch(/^Stopped sending: calls kept failing after every retry/);
+    expect(report.calls).toBeLessThan(20);
+    expect(report.failedIds).toHaveLength(20);
+  });
+
   it("a network failure is a failure (exit 1), retried first", async () => {
     await served.close();
     const r = await run(["delete", "a", "--retries", "1", "--timeout", "2000", "--json"]);

@@ -46,9 +46,10 @@ Confirmation:
 
 Exit codes:
   0    every id confirmed by every app
-  1    some ids were not deleted (listed in the report), or not confirmed at the prompt
+  1    some ids were not deleted (listed in the report): failed calls, the API failing
+       every call (the run stops), a journal that cannot be written; or "no" at the prompt
   2    usage or configuration error, nothing sent; also the API refusing the configuration
-       (401, 403, 404: the run stops at once and the report lists the ids not deleted)
+       (401, 403, 404, a redirect: the run stops at once, the report lists the ids not deleted)
   130  stopped by SIGINT (143: SIGTERM); the report is printed
 `;
 
