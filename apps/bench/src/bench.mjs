@@ -7,7 +7,7 @@
 //      deleteUsers(readIds(file)) against deleteUsers(array) for the same ids;
 //   2. loopback context: the raw floor (bodies built before the clock) and the documented
 //      curl script, in rotating rounds;
-//   3. emulator capacity (is the emulator ever what limits the runs?);
+//   3. emulator capacity (is the emulator ever what limits the runs?; not in --quick);
 //   4. WAN: HTTPS behind a proxy that adds a round trip (wan.mjs): SDK, raw loop, CLI, curl,
 //      naive loop;
 //   5. memory: peak RSS of the CLI from a file, with today's young generation and a smaller one;
@@ -23,7 +23,7 @@ import { findCurl, sequentialScript, writePayloads, xargsScript } from "./curl.m
 import { startEmulator } from "./emulator.mjs";
 import { findCli, measureDelete, peakRss, writeIdFile } from "./memory.mjs";
 import { pairedRounds } from "./pairs.mjs";
-import { render, summaryLines } from "./render.mjs";
+import { render } from "./render.mjs";
 import { coreByModule, measureSizes } from "./sizes.mjs";
 import {
   API_KEY,
@@ -64,7 +64,7 @@ const CONFIG = quick
       pairs: 5,
       contextRounds: 2,
       capacitySeconds: 1.5,
-      wan: { ids: 100_000, rounds: 1, naiveSample: 20 },
+      wan: { ids: 100_000, rounds: 1, naiveSample: 10 },
       memoryIds: [500_000],
       memoryReps: 1,
       budgetS: 55,
@@ -83,8 +83,16 @@ const TRANSPORTS = { global: "global fetch", keepalive: "keep-alive" };
 const CONCURRENCY = 4; // the SDK's default, and the raw loop's
 const CAPACITY_CONCURRENCY = 8;
 const PER_CALL = 10_000;
-/** The smaller young generation measured for the CLI (MiB per semi-space; V8's default is 16). */
-const SEMI_SPACE_MB = 1;
+/**
+ * Node flags tried on the CLI's process, beside "as shipped". V8's young generation grows to
+ * 2 × 16 MiB semi-spaces on 64-bit; a smaller one trades memory for more scavenges (and more
+ * promotion); --optimize-for-size shrinks every generation, at a larger cost.
+ */
+const CLI_FLAGS = [
+  { key: "semi1", flags: ["--max-semi-space-size=1"] },
+  ...(quick ? [] : [{ key: "optimizeForSize", flags: ["--optimize-for-size"] }]),
+];
+
 const CHILD_TIMEOUT_MS = quick ? 30_000 : 240_000;
 const started = performance.now();
 const deadline = started + CONFIG.budgetS * 1000;
@@ -105,29 +113,38 @@ const results = {
 };
 
 const cli = findCli();
+/** The 1-minute load average after each loopback run: how busy the machine was. */
+const loads = [];
+/** Runs one section and records how long it took. */
+results.sectionSeconds = {};
+async function section(name, fn) {
+  const t = performance.now();
+  results[name] = await fn();
+  results.sectionSeconds[name] = Number(((performance.now() - t) / 1000).toFixed(1));
+}
 if (wanOnly) {
-  results.wan = await wanSection();
+  await section("wan", wanSection);
 } else {
   const emulator = await startEmulator();
   log(`bench: emulator on ${emulator.baseUrl} (pid ${emulator.pid}), tmp ${tmpDir}`);
   try {
-    results.headline = await headline(emulator);
-    results.context = await context(emulator);
-    results.capacity = await capacity(emulator);
-    results.memory = await memory(emulator);
+    await section("headline", () => headline(emulator));
+    await section("context", () => context(emulator));
+    if (!quick) await section("capacity", () => capacity(emulator));
+    await section("memory", () => memory(emulator));
   } finally {
     await emulator.close();
   }
-  results.wan = await wanSection();
-  results.sizes = await measureSizes();
-  results.coreModules = await coreByModule();
+  await section("wan", wanSection);
+  await section("sizes", measureSizes);
+  await section("coreModules", coreByModule);
 }
 killChildren();
 results.loadavgAfter = loadavg();
+results.loadavgDuring = loads.length ? stats(loads) : undefined;
 results.durationS = Number(((performance.now() - started) / 1000).toFixed(1));
 
 const markdown = render(results);
-const lines = summaryLines(results);
 const outDir = join(BENCH_DIR, "results");
 mkdirSync(outDir, { recursive: true });
 const base = wanOnly ? "wan" : quick ? "quick" : "latest";
@@ -135,7 +152,6 @@ writeFileSync(join(outDir, `${base}.json`), `${JSON.stringify(results, null, 2)}
 writeFileSync(join(outDir, `${base}.md`), markdown);
 if (base === "latest") updateReadme(markdown);
 console.log(markdown);
-for (const line of lines) console.log(line);
 log(`bench: done in ${results.durationS} s; results/${base}.json and results/${base}.md written`);
 
 // ---------------------------------------------------------------------------------------------
@@ -148,6 +164,8 @@ async function verifiedRun(emulator, run, expected) {
   r.verified = server.idsAccepted === expected && server.errors === 0;
   r.emulatorCpuMs = server.cpuMs;
   r.emulatorCoreUse = server.cpuMs / r.wallMs;
+  r.loadavg = loadavg()[0];
+  loads.push(r.loadavg);
   if (!r.verified) r.server = server;
   return r;
 }
@@ -261,7 +279,7 @@ async function context(emulator) {
   );
   const runs = Object.fromEntries(methods.map((m) => [m.key, []]));
   for (let round = 0; round < CONFIG.contextRounds; round++) {
-    if (performance.now() > deadline) {
+    if (round > 0 && performance.now() > deadline) {
       log(`bench: time budget reached after ${round} rounds`);
       break;
     }
@@ -348,21 +366,31 @@ async function memory(emulator) {
     method: baseline.method,
   });
   if (cli.missing) log(`bench: CLI memory skipped: ${cli.missing}`);
+  const cliName = "`batch-custom-data delete --file`";
   const variants = [
     ...(cli.missing
       ? []
       : [
-          { key: "cli", name: "`batch-custom-data delete --file`, as shipped", nodeArgs: [] },
+          { key: "cli", name: `${cliName}, as shipped`, nodeArgs: [], flags: [] },
+          ...CLI_FLAGS.map(({ key, flags }) => ({
+            key,
+            name: `${cliName}, \`node ${flags.join(" ")}\``,
+            nodeArgs: flags,
+            flags,
+          })),
+        ]),
+    ...(quick
+      ? []
+      : [
           {
-            key: "cliSemi",
-            name: `\`batch-custom-data delete --file\`, \`--max-semi-space-size=${SEMI_SPACE_MB}\``,
-            nodeArgs: [`--max-semi-space-size=${SEMI_SPACE_MB}`],
+            key: "library",
+            name: "`deleteUsers(readIds(file))` (the library, no CLI)",
+            library: true,
           },
         ]),
-    { key: "library", name: "`deleteUsers(readIds(file))` (the library, no CLI)", library: true },
   ];
-  for (const count of CONFIG.memoryIds) {
-    if (performance.now() > deadline) break;
+  for (const [i, count] of CONFIG.memoryIds.entries()) {
+    if (i > 0 && performance.now() > deadline) break;
     const file = join(tmpDir, `ids-${count}.txt`);
     await writeIdFile(file, count);
     const byKey = Object.fromEntries(variants.map((v) => [v.key, []]));
@@ -370,7 +398,7 @@ async function memory(emulator) {
       // Alternating order; the library is measured once (it is the reference, not the question).
       const order = rep % 2 === 0 ? variants : [...variants].reverse();
       for (const v of order) {
-        if (v.library && rep > 0) continue;
+        if (v.library && byKey[v.key].length > 0) continue;
         const r = await measureDelete({
           cli,
           library: v.library,
@@ -383,13 +411,14 @@ async function memory(emulator) {
         });
         byKey[v.key].push(r);
         log(
-          `bench: memory ${v.key.padEnd(8)} ${fmtInt(count)} ids: peak RSS ${fmtMb(r.peakRssKb)}, ${(r.wallMs / 1000).toFixed(2)} s wall, ${(r.cpuMs / 1000).toFixed(2)} s CPU${r.ok ? "" : ` (FAILED: exit ${r.exitCode}, ${r.idsAccepted} ids accepted)`}`,
+          `bench: memory ${v.key.padEnd(16)} ${fmtInt(count)} ids: peak RSS ${fmtMb(r.peakRssKb)}, ${(r.wallMs / 1000).toFixed(2)} s wall, ${(r.cpuMs / 1000).toFixed(2)} s CPU${r.ok ? "" : ` (FAILED: exit ${r.exitCode}, ${r.idsAccepted} ids accepted)`}`,
         );
       }
     }
     for (const v of variants) {
       rows.push({
         key: v.key,
+        flags: v.flags,
         name: `${v.name}, ${fmtInt(count)} ids`,
         ids: count,
         runs: byKey[v.key],
@@ -399,7 +428,7 @@ async function memory(emulator) {
     rmSync(file, { force: true });
   }
   for (const row of rows) {
-    row.ok = row.runs.every((r) => r.ok);
+    row.ok = row.runs.length > 0 && row.runs.every((r) => r.ok);
     row.peakRssKb = stats(row.runs.map((r) => r.peakRssKb));
     if (row.key !== "floor") {
       row.wallMs = stats(row.runs.map((r) => r.wallMs));
@@ -413,7 +442,7 @@ async function memory(emulator) {
   }
   return {
     ...(cli.missing ? { skipped: cli.missing } : {}),
-    semiSpaceMb: SEMI_SPACE_MB,
+    variants: variants.map(({ key, flags }) => ({ key, flags })),
     rows,
     growth,
   };

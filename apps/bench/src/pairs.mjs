@@ -7,12 +7,12 @@ import { fmtMs, stats } from "./util.mjs";
 
 /**
  * `comparisons`: [{ key, label, a: {label, ...}, b: {label, ...} }]; `measure(side)` runs one
- * side and resolves with {wallMs, cpuMs, verified, ...}. Stops early at `deadline`.
+ * side and resolves with {wallMs, cpuMs, verified, ...}. Stops at `deadline` once `minPairs` are in.
  */
-export async function pairedRounds({ comparisons, pairs, deadline, measure, log }) {
+export async function pairedRounds({ comparisons, pairs, minPairs = 3, deadline, measure, log }) {
   const runs = comparisons.map(() => []);
   for (let i = 0; i < pairs; i++) {
-    if (performance.now() > deadline) {
+    if (i >= minPairs && performance.now() > deadline) {
       log(`bench: time budget reached after ${i} pairs`);
       break;
     }

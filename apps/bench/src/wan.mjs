@@ -3,8 +3,8 @@
 // processes, --cacert for curl), behind delay-proxy.mjs, which gives every connection a round
 // trip of `rttMs` (TCP and TLS handshakes included). Then the same ids go through every way of
 // deleting them, in rounds whose order rotates:
-//   - the SDK with its defaults (createClient: global fetch), and on the keep-alive transport
-//     (createClientFromEnv's and the CLI's default), and on keep-alive at concurrency 16;
+//   - the SDK with its defaults on Node (@batch-custom-data/node's createClient: keep-alive),
+//     with the core's defaults (its createClient: the global fetch), and at concurrency 16;
 //   - a raw fetch loop at concurrency 4 on the global fetch, bodies built in the clock;
 //   - the CLI (`batch-custom-data delete --file`, the whole process);
 //   - the documented curl script, sequential and `xargs -P 4`;
@@ -228,18 +228,19 @@ export async function wan({
     const methods = [
       {
         key: "sdk",
-        label: "SDK `deleteUsers`, defaults (`createClient`: global fetch, concurrency 4)",
+        label: "SDK, `@batch-custom-data/node` `createClient` defaults (keep-alive, concurrency 4)",
+        run: node("sdk-child.mjs", { package: "node" }),
+      },
+      {
+        key: "sdkGlobal",
+        label:
+          "SDK, `@batch-custom-data/core` `createClient` defaults (global fetch, concurrency 4)",
         run: node("sdk-child.mjs", {}),
       },
       {
-        key: "sdkKeepAlive",
-        label: "SDK `deleteUsers`, keep-alive transport (`createNodeFetch`, concurrency 4)",
-        run: node("sdk-child.mjs", { transport: "keepalive" }),
-      },
-      {
-        key: "sdkKeepAlive16",
-        label: "SDK `deleteUsers`, keep-alive, concurrency 16",
-        run: node("sdk-child.mjs", { transport: "keepalive", concurrency: 16 }),
+        key: "sdk16",
+        label: "SDK, `@batch-custom-data/node`, concurrency 16",
+        run: node("sdk-child.mjs", { package: "node", concurrency: 16 }),
       },
       {
         key: "raw",
@@ -341,11 +342,11 @@ export async function wan({
       },
       ratios: {
         "curl/sdk": over("curl", "sdk"),
-        "curl/sdkKeepAlive": over("curl", "sdkKeepAlive"),
+        "curl/sdkGlobal": over("curl", "sdkGlobal"),
         "raw/sdk": over("raw", "sdk"),
-        "raw/sdkKeepAlive": over("raw", "sdkKeepAlive"),
+        "raw/sdkGlobal": over("raw", "sdkGlobal"),
         "curlParallel/sdk": over("curlParallel", "sdk"),
-        "curlParallel/sdkKeepAlive": over("curlParallel", "sdkKeepAlive"),
+        "curl/cli": over("curl", "cli"),
       },
     };
   } finally {
