@@ -24,6 +24,7 @@ import { startEmulator } from "./emulator.mjs";
 import { findCli, measureDelete, peakRss, writeIdFile } from "./memory.mjs";
 import { pairedRounds } from "./pairs.mjs";
 import { render } from "./render.mjs";
+import { semiSpaceWays } from "./semi-space.mjs";
 import { coreByModule, measureSizes } from "./sizes.mjs";
 import {
   API_KEY,
@@ -440,8 +441,11 @@ async function memory(emulator) {
     const list = rows.filter((r) => r.key === v.key && r.ok);
     if (list.length > 1) growth[v.key] = list.at(-1).peakRssKb.median / list[0].peakRssKb.median;
   }
+  // Which ways of setting the young generation's size take effect at all (semi-space.mjs).
+  const ways = await semiSpaceWays({ tmpDir });
   return {
     ...(cli.missing ? { skipped: cli.missing } : {}),
+    ways,
     variants: variants.map(({ key, flags }) => ({ key, flags })),
     rows,
     growth,

@@ -319,6 +319,21 @@ export function render(r) {
       "",
     );
     if (m.skipped) push(`CLI not measured: ${m.skipped}.`, "");
+    if (m.ways) {
+      push(
+        "Where `--max-semi-space-size` can be set so that it takes effect (`src/semi-space.mjs`: the young generation's size after the same allocations):",
+        "",
+        table(
+          ["set by", "young generation", "takes effect"],
+          m.ways.map((w) => [
+            w.way,
+            w.newSpaceMb === null ? `failed: ${w.error}` : `${w.newSpaceMb} MiB`,
+            w.takesEffect === undefined ? "–" : w.takesEffect ? "yes" : "**no**",
+          ]),
+        ),
+        "",
+      );
+    }
     // Each flag's cost and saving against as shipped, size by size (medians).
     const shipped = (ids) => m.rows.find((row) => row.key === "cli" && row.ids === ids && row.ok);
     const cost = m.rows
