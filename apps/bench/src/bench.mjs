@@ -78,7 +78,7 @@ const CONFIG = quick
       wan: { ids: 1_000_000, rounds: 3, naiveSample: 100 },
       memoryIds: [1_000_000, 5_000_000],
       memoryReps: 3,
-      budgetS: 1800,
+      budgetS: 2700,
     };
 const TRANSPORTS = { global: "global fetch", keepalive: "keep-alive" };
 const CONCURRENCY = 4; // the SDK's default, and the raw loop's

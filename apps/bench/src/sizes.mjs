@@ -24,14 +24,17 @@ function workspaceEntries() {
       !Object.keys(pkg.exports[sub]).some((k) =>
         ["browser", "workerd", "worker", "deno"].includes(k),
       );
+    // The core is portable, every entry of it; the emulator too but for its "./node" server.
     const platformOf = (sub) =>
-      name === "core" || name === "emulator"
-        ? sub === "."
-          ? "browser"
-          : "node"
-        : nodeOnly(sub)
-          ? "node"
-          : "browser";
+      name === "core"
+        ? "browser"
+        : name === "emulator"
+          ? sub === "."
+            ? "browser"
+            : "node"
+          : nodeOnly(sub)
+            ? "node"
+            : "browser";
     const subs = Object.keys(pkg.exports ?? {}).filter(
       (sub) => sub !== "./package.json" && !sub.includes("*"),
     );
@@ -77,9 +80,11 @@ const PEERS = [
   { name: "axios", module: "axios", platform: "browser", kind: "peer" },
 ];
 
-async function bundle(contents, platform) {
+/** `resolveDir`: a workspace package's own directory, so it resolves itself (by its name) and
+ * its dependencies as it would when installed; the peers resolve from this app. */
+async function bundle(contents, platform, resolveDir = BENCH_DIR) {
   const result = await build({
-    stdin: { contents, resolveDir: BENCH_DIR, loader: "js" },
+    stdin: { contents, resolveDir, loader: "js" },
     bundle: true,
     minify: true,
     format: "esm",
@@ -101,7 +106,7 @@ async function measureOne(entry) {
   let lastError;
   for (const contents of attempts) {
     try {
-      const code = await bundle(contents, entry.platform);
+      const code = await bundle(contents, entry.platform, entry.pkgDir);
       return {
         minBytes: code.length,
         gzipBytes: gzipSync(code, { level: 9 }).length,
