@@ -63,7 +63,7 @@ const CONFIG = quick
   ? {
       ids: 100_000,
       pairs: 5,
-      contextRounds: 2,
+      contextRounds: 1,
       capacitySeconds: 1.5,
       wan: { ids: 100_000, rounds: 1, naiveSample: 10 },
       memoryIds: [500_000],
