@@ -181,19 +181,22 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 
 /** What each of the core's modules buys (shown beside its bytes; a new module shows its name). */
 const CORE_FEATURES = {
-  "bulk.ts": "bulk deletes: chunking, bounded concurrency, stop, the report",
-  "chunk.ts": "id sources: arrays, (async) iterables, batches",
+  "bulk.ts": "bulk deletes: chunking, bounded concurrency, the report",
+  "chunk.ts": "id sources: arrays, (async) iterables, batches; stops per chunk",
   "client.ts": "createClient, deleteUser, per-app calls",
-  "codes.ts": "the API's error codes and their meaning",
+  "codes.ts": "the API's error codes, their meaning and what to do",
   "config.ts": "options checked with actionable messages",
-  "errors.ts": "error classes",
+  "errors.ts": "error classes built whole, with safe request info",
+  "guards.ts": "type guards across package copies and realms",
   "ids.ts": "id validation (length, type) with messages naming the id's position",
-  "redact.ts": "keys redacted from every URL and message",
+  "read/error.ts": "IdReadError (a bad row, by line)",
+  "redact.ts": "keys and ids redacted from every URL and message, in every encoding",
   "report.ts": "report shape",
   "request.ts": "request building (URL, headers, body)",
   "response.ts": "answers parsed: tokens, error bodies in every shape",
   "retry.ts": "retries with backoff and Retry-After",
-  "send.ts": "one call: timeout, abort, retry loop",
+  "send.ts": "one call: timeout, abort, redirects refused, retry loop",
+  "stop.ts": "why and how a run stops: graceful stop, abort, circuit breaker",
 };
 
 /**
