@@ -90,6 +90,8 @@ async function bundle(contents, platform, resolveDir = BENCH_DIR) {
     format: "esm",
     platform,
     target: "es2022",
+    // The Workers runtime's own modules (`cloudflare:workers`) are the platform's, like node:*.
+    external: ["cloudflare:*"],
     write: false,
     logLevel: "silent",
     legalComments: "none",
