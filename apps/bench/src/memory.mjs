@@ -113,7 +113,7 @@ export async function measureDelete({
           restApiKey: REST_API_KEY,
         }),
       ]
-    : [cli.path, "delete", "--file", file];
+    : [cli.path, "delete", "--file", file, "--yes"];
   const result = await peakRss([...nodeArgs, ...args], { env, timeoutMs, tmpDir });
   const server = await emulator.call("end");
   const ok = result.code === 0 && server.idsAccepted === count;

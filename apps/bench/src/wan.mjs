@@ -210,7 +210,7 @@ export async function wan({
         timeoutMs,
       });
     const cliRun = async () => {
-      const result = await run(process.execPath, [cli.path, "delete", "--file", idFile], {
+      const result = await run(process.execPath, [cli.path, "delete", "--file", idFile, "--yes"], {
         env: {
           ...env,
           BATCH_API_KEY: API_KEY,
