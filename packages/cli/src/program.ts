@@ -2,6 +2,7 @@
  * The `batch-custom-data` command line: commander parses, the commands run, and every
  * failure ends in an exit code (0, 1, 2, 130) with a message that never holds a key.
  */
+import { createRequire } from "node:module";
 import { ID_FORMATS, type IdFormat } from "@batch-custom-data/node";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type DeleteFlags, runDelete, UsageError } from "./delete.js";
@@ -16,7 +17,8 @@ import {
 } from "./output.js";
 import { createInterruption } from "./signals.js";
 
-export const VERSION = "0.0.0";
+/** The installed package's version (`changeset version` sets it; dist/ and src/ sit beside it). */
+export const VERSION: string = createRequire(import.meta.url)("../package.json").version;
 
 function integer(flag: string, min: number, max: number) {
   return (value: string): number => {

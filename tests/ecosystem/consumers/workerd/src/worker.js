@@ -1,0 +1,15 @@
+// A Cloudflare Worker: the core bundled by wrangler with the workerd conditions.
+import * as core from "@batch-custom-data/core";
+import { scenario } from "../scenario.mjs";
+
+export default {
+  async fetch(request) {
+    const config = await request.json();
+    try {
+      const tokens = await scenario(core, config);
+      return Response.json({ ok: true, tokens });
+    } catch (error) {
+      return Response.json({ ok: false, error: String(error?.stack ?? error) });
+    }
+  },
+};
