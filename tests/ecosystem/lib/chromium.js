@@ -62,15 +62,20 @@ export async function runChromium(dir, config) {
   try {
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
     const page = await browser.newPage();
-    const errors = [];
-    page.on("pageerror", (error) => errors.push(error.message));
+    // The scenario reports its own failures in window.result; an uncaught page error means the
+    // bundle itself did not load: fail at once rather than at the timeout.
+    const crashed = new Promise((_, reject) => {
+      page.on("pageerror", (error) =>
+        reject(new Error(`the page failed to load: ${error.message}`)),
+      );
+    });
     const origin = `http://127.0.0.1:${server.address().port}`;
     await page.goto(`${origin}/?config=${encodeURIComponent(JSON.stringify(config))}`);
-    await page
-      .waitForFunction(() => window.result !== undefined, null, { timeout: 30_000 })
-      .catch(() => {
-        throw new Error(`the page never reported${errors.length ? `: ${errors.join("; ")}` : ""}`);
-      });
+    const reported = page.waitForFunction(() => window.result !== undefined, null, {
+      timeout: 30_000,
+    });
+    reported.catch(() => {}); // once `crashed` won, closing the browser rejects it: nobody listens
+    await Promise.race([reported, crashed]);
     const result = await page.evaluate(() => window.result);
     if (!result.ok) throw new Error(`the page failed: ${result.error}`);
     return result;
