@@ -17,18 +17,18 @@ const NODE_TYPES = { "@types/node": "20.19.43" };
 export const consumers = [
   {
     name: "node-esm",
-    what: "Node ESM: `import` of core and node; deleteUser, deleteUsers, a 401; createClientFromEnv + readIds(file)",
+    what: "Node ESM: `import` of core, core/env, core/ids and node; the scenario, then createClientFromEnv + readIds(file)",
     fixtures: ["_shared", "node-esm"],
     packages: ["@batch-custom-data/core", "@batch-custom-data/node"],
-    ids: 5,
+    ids: 7,
     run: (ctx) => ctx.expectResult(ctx.exec("node", ["main.mjs", ctx.configJson])),
   },
   {
     name: "node-cjs",
-    what: "Node CommonJS: `require` of core and node; the same scenario on the CJS builds",
+    what: "Node CommonJS: `require` of core, core/env, core/ids and node; the same on the CJS builds",
     fixtures: ["_shared", "node-cjs"],
     packages: ["@batch-custom-data/core", "@batch-custom-data/node"],
-    ids: 5,
+    ids: 7,
     run: (ctx) => ctx.expectResult(ctx.exec("node", ["main.cjs", ctx.configJson])),
   },
   {
@@ -45,7 +45,7 @@ export const consumers = [
     fixtures: ["_ts", "ts-node16"],
     packages: ["@batch-custom-data/core", "@batch-custom-data/node"],
     registry: NODE_TYPES,
-    ids: 5,
+    ids: 7,
     async run(ctx) {
       await ctx.exec(ctx.tool("tsc"), ["-p", "tsconfig.json"]);
       return ctx.expectResult(ctx.exec("node", ["dist/main.js", ctx.configJson]));
@@ -57,7 +57,7 @@ export const consumers = [
     fixtures: ["_ts", "ts-bundler"],
     packages: ["@batch-custom-data/core", "@batch-custom-data/node"],
     registry: NODE_TYPES,
-    ids: 5,
+    ids: 7,
     async run(ctx) {
       await ctx.exec(ctx.tool("tsc"), ["-p", "tsconfig.json"]);
       return ctx.expectResult(ctx.exec("node", ["dist/main.js", ctx.configJson]));
@@ -68,7 +68,7 @@ export const consumers = [
     what: "Bun (npm's bun binary): main.ts run directly",
     fixtures: ["_shared", "bun"],
     packages: ["@batch-custom-data/core"],
-    ids: 3,
+    ids: 5,
     run: (ctx) => ctx.expectResult(ctx.exec(ctx.tool("bun"), ["main.ts", ctx.configJson])),
   },
   {
@@ -76,7 +76,7 @@ export const consumers = [
     what: "Deno (npm's deno binary), node_modules from npm: deno check, then deno run --allow-net=127.0.0.1 only",
     fixtures: ["_shared", "deno"],
     packages: ["@batch-custom-data/core"],
-    ids: 3,
+    ids: 5,
     async run(ctx) {
       await ctx.exec(ctx.tool("deno"), ["check", "main.ts"]);
       return ctx.expectResult(
@@ -89,7 +89,7 @@ export const consumers = [
     what: "Cloudflare Worker: bundled by wrangler 4.86 (deploy --dry-run, no nodejs_compat), run in Miniflare/workerd",
     fixtures: ["_shared", "workerd"],
     packages: ["@batch-custom-data/core"],
-    ids: 3,
+    ids: 5,
     async run(ctx) {
       await ctx.exec(ctx.tool("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"]);
       const script = readFileSync(join(ctx.dir, "dist", "worker.js"), "utf8");
@@ -101,7 +101,7 @@ export const consumers = [
     what: "Chromium (Debian's, or CHROMIUM_PATH) via playwright-core: a page bundled by esbuild, cross-origin to the emulator",
     fixtures: ["_shared", "chromium"],
     packages: ["@batch-custom-data/core"],
-    ids: 3,
+    ids: 5,
     run: (ctx) => runChromium(ctx.dir, ctx.config),
   },
   {

@@ -128,12 +128,15 @@ export async function attw(tool, tarball) {
   } catch {
     return [`attw did not answer JSON (${res.code}): ${res.stderr.slice(-500)}`];
   }
-  // `problems` is keyed by kind: { FalseESM: [{ kind, typesFileName, … }], … }.
+  // `problems` is keyed by kind ({ FalseESM: [{ kind, entrypoint, resolutionKind, … }] }) and
+  // lists the node10 resolution's too, which the profile ignores (and the exit code with it).
   const problems = Object.values(report.problems ?? {})
     .flat()
-    .map(
-      (p) =>
-        `${p.kind}${p.typesFileName ? ` (${p.typesFileName.replace(/^.*\/dist\//, "dist/")})` : ""}`,
+    .filter((p) => p.resolutionKind !== "node10")
+    .map((p) =>
+      [p.kind, p.entrypoint, p.resolutionKind, p.typesFileName?.replace(/^.*\/dist\//, "dist/")]
+        .filter(Boolean)
+        .join(" "),
     );
   if (res.code !== 0 && problems.length === 0) problems.push(`attw exited ${res.code}`);
   if (report.analysis?.types === false) problems.push("attw found no types");

@@ -9,6 +9,11 @@ import {
   createClient,
   type DeleteUsersReport,
 } from "@batch-custom-data/core";
+import {
+  createClientFromEnv as clientFromRecord,
+  ENV_VARIABLES,
+} from "@batch-custom-data/core/env";
+import { IdReadError, readIds as readStream } from "@batch-custom-data/core/ids";
 import { createClientFromEnv, readIds } from "@batch-custom-data/node";
 
 interface Config {
@@ -55,10 +60,21 @@ async function main(): Promise<string[]> {
     }
   }
 
-  writeFileSync("ids.txt", `${ids.slice(3).join("\n")}\n`);
+  // The core's portable subpaths, typed: a client from an environment record, ids from a stream.
+  const variables: readonly string[] = ENV_VARIABLES;
+  if (!variables.includes("BATCH_API_KEY")) throw new Error("ENV_VARIABLES");
+  const record = { BATCH_API_KEY: apiKey, BATCH_REST_API_KEY: restApiKey, BATCH_BASE_URL: baseUrl };
+  const stream = new Blob([`${ids.slice(3, 5).join("\n")}\n`]).stream();
+  const streamed = await clientFromRecord(record).deleteUsers(readStream(stream));
+  if (streamed.confirmed !== 2) throw new Error("the stream's ids were not deleted");
+  const isReadError = (e: unknown): e is IdReadError => e instanceof IdReadError;
+  void isReadError;
+
+  // The Node adapter: process.env, ids from a file.
+  writeFileSync("ids.txt", `${ids.slice(5).join("\n")}\n`);
   const fromFile = await createClientFromEnv().deleteUsers(readIds("ids.txt"));
-  if (fromFile.confirmed !== ids.length - 3) throw new Error("the file's ids were not deleted");
-  return [token, ...report.tokens.map((t) => t.token), ...fromFile.tokens.map((t) => t.token)];
+  if (fromFile.confirmed !== ids.length - 5) throw new Error("the file's ids were not deleted");
+  return [token, ...[...report.tokens, ...streamed.tokens, ...fromFile.tokens].map((t) => t.token)];
 }
 
 main().then(
