@@ -12,9 +12,9 @@
 //
 // Nothing leaves the machine: the registry listens on 127.0.0.1 and stops at the end.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { publicPackages, root } from "./workspace.mjs";
 
@@ -81,6 +81,7 @@ async function startRegistry() {
       "auth:",
       "  htpasswd:",
       "    file: ./htpasswd",
+      // No uplink: the registry knows only what the rehearsal publishes to it.
       "uplinks: {}",
       "packages:",
       "  '**':",
@@ -117,8 +118,40 @@ async function startRegistry() {
 }
 
 try {
+  registry = await startRegistry();
   run("clone HEAD", "git", ["clone", "--quiet", root, repo], { cwd: tmp });
+  // Only our scope goes to the rehearsal's registry, set before the install so that pnpm's
+  // view of the workspace does not change afterwards. pnpm 12 reads registries from the
+  // project's .npmrc (it ignores npm_config_registry) and a token only from ~/.npmrc or the
+  // file pnpm_config_npmrc_auth_file names; changesets' `npm info` reads npm_config_*.
+  const scopeRegistry = `${registry.url}/`;
+  const npmrc = join(repo, ".npmrc");
+  writeFileSync(
+    npmrc,
+    `${readFileSync(npmrc, "utf8")}@batch-custom-data:registry=${scopeRegistry}\n`,
+  );
+  run("keep that line out of the version commit", "git", [
+    "update-index",
+    "--assume-unchanged",
+    ".npmrc",
+  ]);
+  // The user's own settings, plus the rehearsal registry's token.
+  const userNpmrc = join(homedir(), ".npmrc");
+  const auth = join(tmp, "auth.npmrc");
+  writeFileSync(
+    auth,
+    `${existsSync(userNpmrc) ? `${readFileSync(userNpmrc, "utf8")}\n` : ""}${registry.url.replace(/^http:/, "")}/:_authToken=${registry.token}\n`,
+  );
+  Object.assign(env, {
+    pnpm_config_npmrc_auth_file: auth,
+    npm_config_userconfig: auth,
+    "npm_config_@batch-custom-data:registry": scopeRegistry,
+  });
   run("install", "pnpm", ["install", "--frozen-lockfile"]);
+  const seen = output("pnpm", ["config", "get", "@batch-custom-data:registry"]);
+  if (seen !== scopeRegistry) {
+    throw new Error(`pnpm would publish to ${seen}, not the rehearsal's registry: stopping`);
+  }
   run("version packages (the version pull request)", "pnpm", ["run", "version-packages"]);
   run("commit it", "git", [
     "-c",
@@ -132,13 +165,6 @@ try {
   ]);
   const packages = publicPackages(repo);
   const version = packages[0].manifest.version;
-
-  registry = await startRegistry();
-  // The token goes where npm and pnpm look for it: this clone's .npmrc (never committed).
-  const npmrc = join(repo, ".npmrc");
-  const host = registry.url.replace(/^http:/, "");
-  writeFileSync(npmrc, `${readFileSync(npmrc, "utf8")}${host}/:_authToken=${registry.token}\n`);
-  env.npm_config_registry = registry.url;
 
   if (publishOnly) {
     run("build", "pnpm", ["exec", "turbo", "run", "build"]);
@@ -167,9 +193,7 @@ try {
   for (const pkg of packages) {
     if (!tags.includes(`${pkg.name}@${version}`)) problems.push(`no tag ${pkg.name}@${version}`);
   }
-  // A user's machine: the default registry, with only our scope pointed at the rehearsal's.
-  const withoutRegistry = { ...env };
-  delete withoutRegistry.npm_config_registry;
+  // A user's machine: npm's registry, with only our scope pointed at the rehearsal's.
   const consumer = join(tmp, "consumer");
   mkdirSync(consumer);
   writeFileSync(join(consumer, "package.json"), '{ "private": true }\n');
