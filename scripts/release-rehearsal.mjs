@@ -181,7 +181,7 @@ try {
       packages.some((p) => p.name === d),
     );
     console.log(
-      `${pkg.name}@${info.version}: ${info.dist.fileCount} files, ${info.dist.unpackedSize} bytes, ${deps.map(([d, r]) => `${d} ${r}`).join(", ") || "no internal dependency"}`,
+      `${pkg.name}@${info.version}: ${info.dist.integrity.slice(0, 20)}…, ${deps.map(([d, r]) => `${d} ${r}`).join(", ") || "no internal dependency"}`,
     );
     if (info.version !== version) problems.push(`${pkg.name} is at ${info.version}`);
     for (const [dep, range] of deps) {
@@ -208,7 +208,7 @@ try {
       `--@batch-custom-data:registry=${registry.url}`,
       "@batch-custom-data/cli",
     ],
-    { cwd: consumer, env: withoutRegistry },
+    { cwd: consumer },
   );
   const printed = output("npx", ["--no", "--", "batch-custom-data", "--version"], {
     cwd: consumer,
