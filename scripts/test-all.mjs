@@ -34,6 +34,9 @@ const steps = [
   ["lint", "pnpm", ["exec", "biome", "ci", "."]],
   ["build", "pnpm", ["exec", "turbo", "run", "build"]],
   ["typecheck", "pnpm", ["exec", "turbo", "run", "typecheck", "--continue"]],
+  // A package's own pre-publish checks (e.g. deno publish --dry-run); publint and
+  // arethetypeswrong on every public package's tarball run in tests/ecosystem.
+  ["package lint", "pnpm", ["exec", "turbo", "run", "lint:package", "--continue"]],
   ["test", "pnpm", ["exec", "turbo", "run", "test", "--continue", "--concurrency=1"]],
   ["size", "pnpm", ["--filter", "@batch-custom-data/core", "run", "size"]],
   // Proves the runtime matrix still catches a Node built-in slipping into the core.

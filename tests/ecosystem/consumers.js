@@ -8,6 +8,7 @@
 // To test a new package in a runtime, add its name to that consumer's `packages` (and use it
 // in the consumer's files); to test a new runtime, add an entry here.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { runChromium } from "./lib/chromium.js";
 import { runWorker } from "./lib/workerd.js";
@@ -73,15 +74,21 @@ export const consumers = [
   },
   {
     name: "deno",
-    what: "Deno (npm's deno binary), node_modules from npm: deno check, then deno run --allow-net=127.0.0.1 only",
+    what: "Deno (npm's deno binary), node_modules from npm: core and the deno adapter; deno check, then deno run with --allow-net=127.0.0.1, the adapter's --allow-env list and --allow-read=ids.txt only",
     fixtures: ["_shared", "deno"],
-    packages: ["@batch-custom-data/core"],
-    ids: 5,
+    packages: ["@batch-custom-data/core", "@batch-custom-data/deno"],
+    ids: 7,
     async run(ctx) {
-      await ctx.exec(ctx.tool("deno"), ["check", "main.ts"]);
-      return ctx.expectResult(
-        ctx.exec(ctx.tool("deno"), ["run", "--allow-net=127.0.0.1", "main.ts", ctx.configJson]),
+      const deno = ctx.tool("deno");
+      ctx.writeFile("ids.txt", `${ctx.config.ids.slice(5).join("\n")}\n`);
+      await ctx.exec(deno, ["check", "main.ts"]);
+      // Exactly the variables the installed core reads (its ENV_VARIABLES), no more.
+      const { ENV_VARIABLES } = createRequire(join(ctx.dir, "package.json"))(
+        "@batch-custom-data/core/env",
       );
+      const allowEnv = `--allow-env=${ENV_VARIABLES.join(",")}`;
+      const flags = ["--allow-net=127.0.0.1", allowEnv, "--allow-read=ids.txt"];
+      return ctx.expectResult(ctx.exec(deno, ["run", ...flags, "main.ts", ctx.configJson]));
     },
   },
   {

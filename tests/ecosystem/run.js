@@ -141,7 +141,7 @@ async function runChecks(packed) {
     if (wanted("attw") && declaresTypes(p.manifest)) {
       jobs.push(async () => {
         const t = Date.now();
-        const problems = await attw(tool("attw"), p.tarball);
+        const problems = await attw(tool("attw"), p.tarball, p.manifest);
         record(`attw:${short}`, problems.length === 0, Date.now() - t, problems.join("; "));
       });
     }

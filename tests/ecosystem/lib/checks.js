@@ -67,7 +67,7 @@ export function contentProblems({ tarball, manifest, files, dir }) {
   }
   if (manifest.license !== "MIT") problems.push(`license is ${manifest.license}, not MIT`);
   if (manifest.repository?.directory !== dir) problems.push("repository.directory is wrong");
-  for (const field of ["homepage", "bugs", "author", "description", "keywords", "engines"]) {
+  for (const field of ["homepage", "bugs", "author", "description", "keywords"]) {
     if (manifest[field] === undefined) problems.push(`no "${field}" in package.json`);
   }
   for (const bin of Object.values(
@@ -113,13 +113,20 @@ export function declaresTypes(manifest) {
 }
 
 /**
- * arethetypeswrong on the tarball, profile "node16": every resolution TypeScript users have
- * today (node16/nodenext from ESM and CJS, bundler). The "node10" resolution (TypeScript's
- * old `moduleResolution: node`, which ignores `exports`) is left out: it is deprecated and
- * cannot see subpath exports.
+ * The attw profile: "node16" (node16/nodenext from ESM and CJS, bundler) for packages that
+ * ship CommonJS too, "esm-only" for those that ship ES modules only (the Deno adapter). The
+ * "node10" resolution (TypeScript's old `moduleResolution: node`, which ignores `exports`) is
+ * left out either way: it is deprecated and cannot see subpath exports.
  */
-export async function attw(tool, tarball) {
-  const res = await exec(tool, [tarball, "--profile", "node16", "--format", "json"], {
+export function attwProfile(manifest) {
+  const text = JSON.stringify([manifest.main, manifest.exports]);
+  return /"require"|\.cjs"/.test(text) ? "node16" : "esm-only";
+}
+
+/** arethetypeswrong on the tarball, with the package's profile (see attwProfile). */
+export async function attw(tool, tarball, manifest) {
+  const profile = attwProfile(manifest);
+  const res = await exec(tool, [tarball, "--profile", profile, "--format", "json"], {
     timeoutMs: 120_000,
   });
   let report;
@@ -133,6 +140,7 @@ export async function attw(tool, tarball) {
   const problems = Object.values(report.problems ?? {})
     .flat()
     .filter((p) => p.resolutionKind !== "node10")
+    .filter((p) => profile !== "esm-only" || p.resolutionKind !== "node16-cjs")
     .map((p) =>
       [p.kind, p.entrypoint, p.resolutionKind, p.typesFileName?.replace(/^.*\/dist\//, "dist/")]
         .filter(Boolean)
