@@ -185,7 +185,9 @@ try {
     );
     if (info.version !== version) problems.push(`${pkg.name} is at ${info.version}`);
     for (const [dep, range] of deps) {
-      if (range !== `^${version}`) problems.push(`${pkg.name} depends on ${dep} ${range}`);
+      if (range !== `^${version}` && range !== version) {
+        problems.push(`${pkg.name} depends on ${dep} ${range}, not the released ${version}`);
+      }
     }
   }
   const tags = output("git", ["tag", "--list"]).split("\n").filter(Boolean);

@@ -65,12 +65,17 @@ describe("the workspace", () => {
     }
   });
 
-  it("the public packages' dependencies on each other use workspace:^ (one copy when a user upgrades one of them)", () => {
+  // pnpm pack pins a workspace range to the released version: `workspace:^` gives `^0.1.0`, so
+  // a user who upgrades one package keeps one copy of the core; `workspace:*` gives `0.1.0`
+  // exactly, which the Deno adapter needs (`deno publish` resolves only `workspace:*`).
+  it("the public packages' dependencies on each other are workspace ranges", () => {
     const names = new Set(packages.map((p) => p.name));
     for (const pkg of packages) {
       for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
         for (const [dep, range] of Object.entries(pkg.manifest[field] ?? {})) {
-          if (names.has(dep)) expect(range, `${pkg.dir} ${field} ${dep}`).toBe("workspace:^");
+          if (names.has(dep)) {
+            expect(["workspace:^", "workspace:*"], `${pkg.dir} ${field} ${dep}`).toContain(range);
+          }
         }
       }
     }
