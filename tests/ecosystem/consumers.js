@@ -93,14 +93,18 @@ export const consumers = [
   },
   {
     name: "workerd",
-    what: "Cloudflare Worker: bundled by wrangler 4.86 (deploy --dry-run, no nodejs_compat), run in Miniflare/workerd",
+    what: "Cloudflare Worker with core and the cloudflare adapter (client from bindings): bundled by wrangler 4.86 (deploy --dry-run, no nodejs_compat), run in Miniflare/workerd",
     fixtures: ["_shared", "workerd"],
-    packages: ["@batch-custom-data/core"],
-    ids: 5,
+    packages: ["@batch-custom-data/core", "@batch-custom-data/cloudflare"],
+    ids: 7,
     async run(ctx) {
       await ctx.exec(ctx.tool("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"]);
       const script = readFileSync(join(ctx.dir, "dist", "worker.js"), "utf8");
-      return runWorker(script, ctx.config);
+      return runWorker(script, ctx.config, {
+        BATCH_API_KEY: ctx.config.apiKey,
+        BATCH_REST_API_KEY: ctx.config.restApiKey,
+        BATCH_BASE_URL: ctx.config.baseUrl,
+      });
     },
   },
   {

@@ -24,12 +24,13 @@ function entryPaths(manifest) {
 function importedPackages(text) {
   const specifiers = [
     ...text.matchAll(/\bfrom\s*["']([^"'./][^"']*)["']/g),
-    ...text.matchAll(/\bimport\s*\(\s*["']([^"'./][^"']*)["']\s*\)/g),
-    ...text.matchAll(/\brequire\s*\(\s*["']([^"'./][^"']*)["']\s*\)/g),
+    ...text.matchAll(/(?<![\w$.#])import\s*\(\s*["']([^"'./][^"']*)["']\s*\)/g),
+    ...text.matchAll(/(?<![\w$.#])require\s*\(\s*["']([^"'./][^"']*)["']\s*\)/g),
     ...text.matchAll(/^\s*import\s*["']([^"'./][^"']*)["']/gm),
   ].map((m) => m[1]);
+  // Node's built-ins, and modules a runtime provides under its own scheme (cloudflare:workers).
   return specifiers.map((s) =>
-    builtins.has(s) || builtins.has(s.split("/")[0])
+    builtins.has(s) || builtins.has(s.split("/")[0]) || /^(cloudflare|bun|deno|workerd):/.test(s)
       ? "(builtin)"
       : s.startsWith("@")
         ? s.split("/").slice(0, 2).join("/")

@@ -1,14 +1,15 @@
 // Runs a bundled Worker in workerd through Miniflare, with no compatibility flags (no
-// nodejs_compat), and sends it the consumer's configuration; the Worker answers with what its
+// nodejs_compat) and the given bindings, and sends it the consumer's configuration; the Worker answers with what its
 // scenario returned.
 import { Miniflare } from "miniflare";
 
-export async function runWorker(script, config) {
+export async function runWorker(script, config, bindings = {}) {
   const mf = new Miniflare({
     modules: true,
     script,
     compatibilityDate: "2025-09-01",
     compatibilityFlags: [],
+    bindings,
   });
   try {
     const response = await mf.dispatchFetch("http://localhost/", {

@@ -42,6 +42,7 @@ export async function scenario({ core, env, read }, { baseUrl, apiKey, restApiKe
   }
   check(error instanceof core.BatchApiError, "a 401 is a BatchApiError");
   check(error instanceof core.BatchError, "every error is a BatchError");
+  check(core.isBatchApiError(error) && core.isBatchError(error), "the guards agree");
   check(
     error.name === "AUTHENTICATION_INVALID" && error.status === 401 && error.code === 10,
     "401 / 10",

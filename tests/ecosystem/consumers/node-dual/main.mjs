@@ -34,6 +34,25 @@ check(
   "its fields",
 );
 
+// The guards recognise an error made by either copy, where `instanceof` cannot.
+check(esm.isBatchApiError(error) && esm.isBatchError(error), "the ESM guards know the CJS error");
+const esmError = await esm
+  .createClient({ apiKey, restApiKey: "not-the-rest-key", baseUrl, retry: false })
+  .deleteUser(ids[0])
+  .then(
+    () => undefined,
+    (caught) => caught,
+  );
+check(esm.isBatchApiError(esmError), "the ESM copy's own error");
+check(
+  cjs.isBatchApiError(esmError) && nodeCjs.isBatchError(esmError),
+  "the CJS guards know the ESM error",
+);
+check(
+  !esm.isBatchError(new Error("plain")) && !cjs.isBatchApiError({ name: "AUTHENTICATION_INVALID" }),
+  "and nothing else",
+);
+
 const observed = {
   copies: esm.BatchError === cjs.BatchError ? 1 : 2,
   nodeCjsUsesCjsCore: nodeCjs.BatchError === cjs.BatchError,
