@@ -164,6 +164,25 @@ Deno.test("a bad row in a file: exit 2 naming the line, nothing sent", async () 
   await Deno.remove(file);
 });
 
+Deno.test("a bad row on stdin: exit 2 naming the line, every id read in the report", async () => {
+  await using served = serveEmulator();
+  const run = await runApp({
+    flags: flagsFor(served.host),
+    args: ["--format", "ndjson", "--json"],
+    env: keysEnv(served.baseUrl),
+    stdin: '{"id":"user-1"}\n{"name":"private-row"}\n{"id":"user-3"}\n',
+  });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /error: stdin line 2: /);
+  assert.ok(!`${run.stdout}${run.stderr}`.includes("private-row"), "the row is not quoted");
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.stoppedBy.reason, "source");
+  assert.equal(report.error.name, "IdReadError");
+  // user-1 was read before the bad row: not sent (its chunk never filled), but reported.
+  assert.deepEqual([report.requested, report.failedIds], [1, ["user-1"]]);
+  assert.equal(served.emulator.stats().requests, 0);
+});
+
 Deno.test("Ctrl-C: calls in flight finish, nothing new is sent, the report is printed, exit 130", async () => {
   // Slow calls of 1,000 ids, two at a time: the run is mid-way when SIGINT comes.
   await using served = serveEmulator({ faults: { latencyMs: 300 } });
