@@ -78,7 +78,8 @@ function send(port, text, body = Buffer.alloc(0), timeoutMs = 60_000) {
       resolve({
         status,
         answeredMs: answeredMs === null ? null : Math.round(answeredMs),
-        answeredAfterMiB: answeredAfterBytes === null ? null : +(answeredAfterBytes / MiB).toFixed(2),
+        answeredAfterMiB:
+          answeredAfterBytes === null ? null : +(answeredAfterBytes / MiB).toFixed(2),
         writtenMiB: +(written / MiB).toFixed(2),
         error: error ?? null,
       });
@@ -126,7 +127,12 @@ function send(port, text, body = Buffer.alloc(0), timeoutMs = 60_000) {
 }
 
 const legit = (port, timeoutMs = 5000) =>
-  send(port, head("/1.0/API_KEY/data/users", "REST_API_KEY", 9), Buffer.from('["user1"]'), timeoutMs);
+  send(
+    port,
+    head("/1.0/API_KEY/data/users", "REST_API_KEY", 9),
+    Buffer.from('["user1"]'),
+    timeoutMs,
+  );
 
 async function bodies() {
   const n = Number(env.ABUSE_CONNECTIONS ?? 20);
@@ -191,6 +197,8 @@ async function halfSent() {
             resolve();
           });
           socket.on("error", () => undefined);
+          // Read, so that a close by the server is seen.
+          socket.resume();
           socket.on("close", () => {
             if (!leaving) closedByServer++;
             clearTimeout(timer);
@@ -218,8 +226,16 @@ async function halfSent() {
     connected,
     closedByServerWithin500ms: closedAtOnce,
     [`closedByServerWithin${waitS}s`]: closedInTime,
-    legitimateCallWhileTheyStay: { status: during.status, ms: during.answeredMs, error: during.error },
-    legitimateCallAfterTheyLeave: { status: after.status, ms: after.answeredMs, error: after.error },
+    legitimateCallWhileTheyStay: {
+      status: during.status,
+      ms: during.answeredMs,
+      error: during.error,
+    },
+    legitimateCallAfterTheyLeave: {
+      status: after.status,
+      ms: after.answeredMs,
+      error: after.error,
+    },
     server: stats,
   };
 }
@@ -242,7 +258,11 @@ for (const name of chosen.length > 0 ? chosen : Object.keys(scenarios)) {
   if (!scenarios[name]) throw new Error(`unknown scenario ${name}: ${Object.keys(scenarios)}`);
   console.log(
     JSON.stringify(
-      { date: new Date().toISOString().slice(0, 10), node: process.version, ...(await scenarios[name]()) },
+      {
+        date: new Date().toISOString().slice(0, 10),
+        node: process.version,
+        ...(await scenarios[name]()),
+      },
       null,
       2,
     ),

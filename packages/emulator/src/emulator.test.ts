@@ -100,8 +100,11 @@ describe("typed API", () => {
       idsAccepted: 0,
       errors: 0,
       faults: 0,
+      rateLimited: 0,
+      statuses: {},
       pending: 0,
     });
+    expect(e.timeline()).toEqual([]);
   });
 
   it("returns to the initial faults and seed on reset, so a run replays", async () => {

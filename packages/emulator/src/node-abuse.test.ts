@@ -274,7 +274,9 @@ describe("connection cap", () => {
       await new Promise((r) => setTimeout(r, 50));
       // The fifth connection is closed at once, without an answer.
       const over = await open(served);
-      over.socket.write(head("/1.0/API_KEY/data/users/user1", { "X-Authorization": "REST_API_KEY" }));
+      over.socket.write(
+        head("/1.0/API_KEY/data/users/user1", { "X-Authorization": "REST_API_KEY" }),
+      );
       await within(over.closed, 2000, "the connection over the cap closed");
       expect(over.text()).toBe("");
       expect(served.connections()).toMatchObject({ open: 4, refused: 1 });
