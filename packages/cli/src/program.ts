@@ -5,7 +5,7 @@
 import { ID_FORMATS, type IdFormat } from "@batch-custom-data/node";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type DeleteFlags, runDelete, UsageError } from "./delete.js";
-import { type EmulatorFlags, runEmulator } from "./emulator.js";
+import { type EmulatorFlags, parseCors, runEmulator } from "./emulator.js";
 import {
   createPrinter,
   createRedactor,
@@ -171,6 +171,29 @@ export async function main({ io, argv, proc }: Runtime): Promise<number> {
       "--users <N>",
       "seed users user-1 … user-N with custom data in each app",
       integer("--users", 0, 10_000_000),
+    )
+    .option(
+      "--cors <ORIGINS>",
+      "answer CORS for these origins (comma-separated, e.g. http://127.0.0.1:5173; * for any)",
+      parseCors,
+    )
+    .option(
+      "--rate-limit <CALLS_PER_S>",
+      "answer 429 with Retry-After once calls exceed this rate (e.g. 50, or 0.5)",
+      (value: string) => {
+        const n = Number(value);
+        if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 1_000_000) {
+          throw new InvalidArgumentError(
+            "--rate-limit must be a number of calls per second above 0, e.g. 50 or 0.5.",
+          );
+        }
+        return n;
+      },
+    )
+    .option(
+      "--rate-burst <N>",
+      "calls let through at once before the rate applies (default: one second's worth)",
+      integer("--rate-burst", 1, 1_000_000),
     )
     .action((options: EmulatorFlags) => {
       result = runEmulator(options, print, proc);
