@@ -3,7 +3,7 @@
 // (createClient reads `process.env`; createClient uses `Buffer`) and checks that workerd and
 // Chromium fail them. The copies live in a temp dir (CORE_DIST); nobody's source is touched.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { coreDist, packageDir } from "./harness/paths.js";
@@ -17,14 +17,20 @@ const MUST_FAIL = ["workerd", "chromium"];
 const MARKER = "function createClient(options) {";
 
 const tmp = mkdtempSync(join(tmpdir(), "runtime-guard-"));
-const source = readFileSync(coreDist(), "utf8");
-if (!source.includes(MARKER)) throw new Error(`no "${MARKER}" in the core's dist to break`);
+const dist = coreDist();
+// createClient sits in whichever shared chunk the bundler put it in.
+const target = readdirSync(dist).find(
+  (file) => file.endsWith(".js") && readFileSync(join(dist, file), "utf8").includes(MARKER),
+);
+if (!target) throw new Error(`no "${MARKER}" in the core's dist to break`);
+const source = readFileSync(join(dist, target), "utf8");
 
 const missed = [];
 try {
   for (const [name, snippet] of Object.entries(BREAKS)) {
-    const broken = join(tmp, `core-${name}.js`);
-    writeFileSync(broken, source.replace(MARKER, `${MARKER}\n  ${snippet}`));
+    const broken = join(tmp, `core-${name}`);
+    cpSync(dist, broken, { recursive: true });
+    writeFileSync(join(broken, target), source.replace(MARKER, `${MARKER}\n  ${snippet}`));
     const results = join(tmp, `results-${name}`);
     console.log(`\n== core with \`${snippet}\` in createClient`);
     const run = spawnSync(process.execPath, ["run.js"], {

@@ -8,6 +8,8 @@ import {
   BatchAbortError,
   BatchValidationError,
   type ChunkOutcome,
+  type ClientOptions,
+  clientOptionsFromEnv,
   createClientFromEnv,
   DEFAULT_BASE_URL,
   type DeleteUsersReport,
@@ -17,10 +19,10 @@ import {
   type FetchLike,
   type IdFormat,
   IdReadError,
+  type IdSource,
   idProblem,
   MAX_IDS_PER_CALL,
   type ReadIdsOptions,
-  readEnvConfig,
   readIds,
 } from "@batch-custom-data/node";
 import { targetHash } from "./hash.js";
@@ -57,7 +59,8 @@ export class UsageError extends Error {
 const LIST_LIMIT = 1000;
 
 interface Source {
-  ids: Iterable<string> | AsyncIterable<string>;
+  /** Ids, or batches of ids as the readers hand them on. */
+  ids: IdSource;
   /** The input may wait for data indefinitely (stdin): reads are raced against a stop. */
   waits?: boolean;
   /** Known up front (arguments, or a file counted by the precheck). */
@@ -124,9 +127,9 @@ function readOptions(flags: DeleteFlags, format: IdFormat, name: string): ReadId
   return { format, field: flags.field, name };
 }
 
-async function countIds(ids: AsyncIterable<string>, stop: Interruption): Promise<number> {
+async function countIds(batches: AsyncIterable<string[]>, stop: Interruption): Promise<number> {
   let count = 0;
-  for await (const _ of interruptible(ids, stop)) count++;
+  for await (const batch of interruptible(batches, stop)) count += batch.length;
   return count;
 }
 
@@ -212,31 +215,39 @@ const noNetwork: FetchLike = () => {
 interface Config {
   client: ReturnType<typeof createClientFromEnv>;
   apps: number;
+  /** How the client names the apps in reports: labels of `ios=KEY,…`, else "0", "1", … */
+  labels: string[];
   target: string;
 }
 
+/** The app keys of an `apiKey` option, and the labels the client reports them by. */
+function appsOf(apiKey: ClientOptions["apiKey"]): { keys: string[]; labels: string[] } {
+  if (typeof apiKey === "string") return { keys: [apiKey], labels: ["0"] };
+  const entries = Object.entries(apiKey);
+  return { keys: entries.map(([, key]) => key), labels: entries.map(([label]) => label) };
+}
+
 function configure(flags: DeleteFlags, env: Io["env"]): Config {
+  const overrides = {
+    baseUrl: flags.baseUrl,
+    concurrency: flags.concurrency,
+    chunkSize: flags.chunkSize,
+    timeoutMs: flags.timeout,
+    retry: flags.retries === undefined ? undefined : { retries: flags.retries },
+    fetch: flags.dryRun ? noNetwork : undefined,
+  };
   try {
-    const client = createClientFromEnv(env, {
-      baseUrl: flags.baseUrl,
-      concurrency: flags.concurrency,
-      chunkSize: flags.chunkSize,
-      timeoutMs: flags.timeout,
-      retry: flags.retries === undefined ? undefined : { retries: flags.retries },
-      fetch: flags.dryRun ? noNetwork : undefined,
-    });
-    const keys = readEnvConfig(env).apiKey ?? [];
-    const baseUrl = flags.baseUrl ?? (env[ENV.baseUrl] || DEFAULT_BASE_URL);
-    return { client, apps: keys.length, target: targetHash(baseUrl, keys) };
+    const client = createClientFromEnv(env, overrides);
+    const { apiKey, baseUrl = DEFAULT_BASE_URL } = clientOptionsFromEnv(env, overrides);
+    const { keys, labels } = appsOf(apiKey);
+    return { client, apps: keys.length, labels, target: targetHash(baseUrl, keys) };
   } catch (error) {
-    if (error instanceof BatchValidationError) {
-      const message =
-        flags.baseUrl !== undefined && /^createClient: baseUrl/.test(error.message)
-          ? `--base-url: ${error.message.replace(/^createClient: /, "")}`
-          : error.message;
-      throw new UsageError(message);
-    }
-    throw error;
+    if (!(error instanceof BatchValidationError)) throw error;
+    // A bad --base-url is the flag's fault, not the variable's: name the flag.
+    const flag = error.option === "baseUrl" && error.variable === undefined;
+    throw new UsageError(
+      flag ? `--base-url: ${error.message.replace(/^createClient: /, "")}` : error.message,
+    );
   }
 }
 
@@ -316,9 +327,11 @@ async function dryRun(
     chunk = [];
   };
   try {
-    for await (const id of interruptible(source.ids, stop, source.waits)) {
-      ids++;
-      if (chunk.push(id) === chunkSize) settle();
+    for await (const item of interruptible(source.ids, stop, source.waits)) {
+      for (const id of typeof item === "string" ? [item] : item) {
+        ids++;
+        if (chunk.push(id) === chunkSize) settle();
+      }
     }
   } catch (error) {
     if (error instanceof BatchValidationError) throw new UsageError(error.message);
@@ -504,11 +517,11 @@ function buildReport(
       retryable: true,
       attempts: 0,
     };
-    // The client labels the apps of a BATCH_API_KEY list by index.
-    const apps = Array.from({ length: config.apps }, (_, i) => `${i}`);
     for (const { index, ids } of unsent) {
       unsentIds += ids.length;
-      for (const app of apps) failures.push({ app, chunk: index, ids, attempted: false, error });
+      for (const app of config.labels) {
+        failures.push({ app, chunk: index, ids, attempted: false, error });
+      }
     }
   }
   failures.sort((a, b) => a.chunk - b.chunk || a.app.localeCompare(b.app));

@@ -124,3 +124,74 @@ describe("assertIdSource", () => {
     for (const kind of kinds) expect(() => assertIdSource(source(["a"], kind))).not.toThrow();
   });
 });
+
+describe("chunks of batches", () => {
+  it("regroups batches of any size into chunks, in order", async () => {
+    const batches = [["a", "b", "c"], [], ["d"], ["e", "f", "g", "h", "i"]];
+    const async = (async function* () {
+      yield* batches;
+    })();
+    expect(await collect(async as never, 4)).toEqual([
+      ["a", "b", "c", "d"],
+      ["e", "f", "g", "h"],
+      ["i"],
+    ]);
+    // Ids and batches mixed, from a sync generator too.
+    const mixed = (function* () {
+      yield "a";
+      yield ["b", "c"];
+      yield "d";
+    })();
+    expect(await collect(mixed as never, 3)).toEqual([["a", "b", "c"], ["d"]]);
+  });
+
+  it("awaits once per batch, not per id", async () => {
+    let pulls = 0;
+    const source = {
+      [Symbol.asyncIterator]() {
+        let n = 0;
+        return {
+          async next() {
+            pulls++;
+            if (n === 3) return { done: true as const, value: undefined };
+            n++;
+            return {
+              done: false as const,
+              value: Array.from({ length: 1000 }, (_, i) => `${n}-${i}`),
+            };
+          },
+        };
+      },
+    };
+    const out = await collect(source as never, 10_000);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toHaveLength(3000);
+    expect(pulls).toBe(4);
+  });
+
+  it("slices an array without copying it id by id, and closes a source left early", async () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `u${i}`);
+    const out = await collect(ids, 10);
+    expect(out.map((c) => c.length)).toEqual([10, 10, 5]);
+    let closed = false;
+    const source = (async function* () {
+      try {
+        yield ["a", "b"];
+        yield ["c"];
+      } finally {
+        closed = true;
+      }
+    })();
+    const it = chunks(source as never, 2);
+    await it.next();
+    await it.return(undefined);
+    expect(closed).toBe(true);
+  });
+
+  it("passes a non-string item on for validation to name", async () => {
+    const source = (async function* () {
+      yield ["a", 42 as never];
+    })();
+    expect(await collect(source as never, 5)).toEqual([["a", 42]]);
+  });
+});

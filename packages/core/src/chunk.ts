@@ -1,8 +1,15 @@
 import { BatchValidationError } from "./errors.js";
 import { assertIds } from "./ids.js";
 
-/** What `deleteUsers` accepts: ids in memory, or streamed from anywhere. */
-export type IdSource = Iterable<string> | AsyncIterable<string>;
+/**
+ * What `deleteUsers` accepts: ids in memory, or streamed from anywhere. A streamed source may
+ * hand ids on one by one or in batches (arrays, as `readIds` does), so a file of millions costs
+ * an `await` per batch, not per id. A plain array holds ids only.
+ */
+export type IdSource =
+  | readonly string[]
+  | Iterable<string | readonly string[]>
+  | AsyncIterable<string | readonly string[]>;
 
 /**
  * Rejects what is not a list of ids before anything is sent. A string is iterable, but
@@ -22,25 +29,54 @@ export function assertIdSource(ids: unknown): asserts ids is IdSource {
  * Groups ids into chunks of at most `size`, in order, pulling from the source only as chunks
  * are consumed: memory holds the chunks being sent, whatever the input's length. Being an
  * async generator, it also queues concurrent pulls, so a source is read by one caller at a time.
- * Arrays and other sync iterables are read without an await per id: a million awaits is most
- * of what the SDK would otherwise add over a raw fetch loop.
+ * Nothing here awaits per id: an array is sliced, a sync iterable read in a plain loop, and an
+ * async one awaited per item, where an item may be a whole batch.
  */
 export async function* chunks(ids: IdSource, size: number): AsyncGenerator<string[]> {
+  if (Array.isArray(ids)) {
+    for (let start = 0; start < ids.length; start += size) yield ids.slice(start, start + size);
+    return;
+  }
   let chunk: string[] = [];
-  if (Symbol.asyncIterator in ids) {
-    for await (const id of ids) {
-      if (chunk.push(id) === size) {
-        yield chunk;
-        chunk = [];
+  const items = ids as
+    | Iterable<string | readonly string[]>
+    | AsyncIterable<string | readonly string[]>;
+  // One loop body for both kinds of iterable; `for await` on a sync iterable would await each id.
+  const iterator =
+    Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
+  const sync = !(Symbol.asyncIterator in items);
+  let finished = false;
+  try {
+    for (;;) {
+      const next = sync
+        ? (iterator as Iterator<string | readonly string[]>).next()
+        : await (iterator as AsyncIterator<string | readonly string[]>).next();
+      if (next.done) {
+        finished = true;
+        break;
+      }
+      const item = next.value;
+      if (!Array.isArray(item)) {
+        // A string, or anything else: validation names what is wrong with it and where.
+        if (chunk.push(item as string) === size) {
+          yield chunk;
+          chunk = [];
+        }
+        continue;
+      }
+      for (let from = 0; from < item.length; ) {
+        const take = Math.min(size - chunk.length, item.length - from);
+        for (let k = 0; k < take; k++) chunk.push(item[from + k]);
+        from += take;
+        if (chunk.length === size) {
+          yield chunk;
+          chunk = [];
+        }
       }
     }
-  } else {
-    for (const id of ids) {
-      if (chunk.push(id) === size) {
-        yield chunk;
-        chunk = [];
-      }
-    }
+  } finally {
+    // Left early (a halt, an abort, a bad id): the source is closed so its file or socket goes.
+    if (!finished) await iterator.return?.();
   }
   if (chunk.length > 0) yield chunk;
 }

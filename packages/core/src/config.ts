@@ -44,22 +44,24 @@ export interface ClientConfig {
   readonly chunkSize: number;
 }
 
-/** Throws unless `ok`; messages name the option and what to do, never a key's value. */
-function check(ok: unknown, message: string): void {
-  if (!ok) throw new BatchValidationError(`createClient: ${message}`);
+/** Throws unless `ok`; the error names the option and what to do, never a key's value. */
+function check(ok: unknown, option: string, message: string): void {
+  if (!ok) throw new BatchValidationError(`createClient: ${message}`, { option });
 }
 
 /**
  * A key must travel as is in a URL path and a header (which takes bytes, not Unicode): a pasted
  * space, newline or curly quote is a mistake to report now, not a network error on every call.
  */
-function checkKey(key: unknown, what: string): string {
+function checkKey(key: unknown, option: string, what: string): string {
   check(
     typeof key === "string" && key,
+    option,
     `${what} is missing (Batch dashboard, Settings → General).`,
   );
   check(
     /^[!-~]+$/.test(key as string),
+    option,
     `${what} holds whitespace, a control or a non-ASCII character: copy it again.`,
   );
   return key as string;
@@ -69,6 +71,7 @@ function checkKey(key: unknown, what: string): string {
 export function checkCount(value: number, what: string, max: number): number {
   check(
     Number.isInteger(value) && value >= 1 && value <= max,
+    what,
     `${what} must be an integer from 1 to ${max}.`,
   );
   return value;
@@ -78,13 +81,17 @@ export function resolveConfig(options: ClientOptions): ClientConfig {
   const { apiKey, baseUrl = DEFAULT_BASE_URL, fetch, timeoutMs = 30_000, retry } = Object(options);
   const named = apiKey && typeof apiKey === "object";
   const entries: [string, unknown][] = named ? Object.entries(apiKey) : [["0", apiKey]];
-  check(entries.length, "apiKey lists no app key.");
+  check(entries.length, "apiKey", "apiKey lists no app key.");
   const apps = entries.map(([label, key]) => ({
     label,
-    key: checkKey(key, named ? `apiKey "${label}"` : "apiKey"),
+    key: checkKey(key, "apiKey", named ? `apiKey "${label}"` : "apiKey"),
   }));
-  check(new Set(apps.map((a) => a.key)).size === apps.length, "apiKey lists a key twice.");
-  const restApiKey = checkKey(options.restApiKey, "restApiKey");
+  check(
+    new Set(apps.map((a) => a.key)).size === apps.length,
+    "apiKey",
+    "apiKey lists a key twice.",
+  );
+  const restApiKey = checkKey(options.restApiKey, "restApiKey", "restApiKey");
   const redact = createRedactor([restApiKey, ...apps.map((a) => a.key)]);
 
   let href = "";
@@ -94,16 +101,18 @@ export function resolveConfig(options: ClientOptions): ClientConfig {
   // Credentials, a query or a fragment would end up in the middle of every call's URL.
   check(
     /^https?:\/\/[^@?#]*$/.test(href),
+    "baseUrl",
     `baseUrl must be an http(s) URL like ${DEFAULT_BASE_URL}, without credentials, query or fragment.`,
   );
   check(
     typeof (fetch ?? globalThis.fetch) === "function",
+    "fetch",
     "fetch must be a function (pass one: this runtime has none).",
   );
-  check(timeoutMs > 0, "timeoutMs must be a number of ms > 0 (Infinity for none).");
+  check(timeoutMs > 0, "timeoutMs", "timeoutMs must be a number of ms > 0 (Infinity for none).");
   const policy: RetryPolicy = retry === false ? NO_RETRY : { ...DEFAULT_RETRY, ...retry };
   for (const [name, value] of Object.entries(policy))
-    check(value >= 0, `retry.${name} must be a number ≥ 0.`);
+    check(value >= 0, "retry", `retry.${name} must be a number ≥ 0.`);
 
   return {
     apps,

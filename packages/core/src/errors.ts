@@ -69,9 +69,26 @@ export class BatchAbortError extends BatchError {
   override name = "BatchAbortError";
 }
 
+/** What a validation error blames, so callers can act on it without parsing its message. */
+export interface ValidationFault {
+  /** The `createClient` (or call) option at fault, e.g. `"baseUrl"`, `"retry"`. */
+  readonly option?: string;
+  /** The environment variable the bad value came from, e.g. `"BATCH_BASE_URL"`. */
+  readonly variable?: string;
+}
+
 /** Bad input or configuration, found before anything was sent. */
 export class BatchValidationError extends BatchError {
   override name = "BatchValidationError";
+  declare readonly option?: string;
+  declare readonly variable?: string;
+
+  constructor(message: string, fault: ValidationFault = {}) {
+    super(message);
+    // Only the fields that apply, so JSON.stringify shows no empty ones.
+    if (fault.option !== undefined) this.option = fault.option;
+    if (fault.variable !== undefined) this.variable = fault.variable;
+  }
 }
 
 /** Some ids could not be deleted: `report.failedIds` are exactly the ones to retry. */

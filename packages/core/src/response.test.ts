@@ -3,7 +3,7 @@ import { caught, client, fakeFetch, reply, SECRETS, tokenReply } from "../test/h
 import { ERROR_KINDS } from "./codes.js";
 import { BatchApiError, BatchError } from "./errors.js";
 import { createRedactor } from "./redact.js";
-import { parseRetryAfter, readToken } from "./response.js";
+import { parseRetryAfter, readText, readToken } from "./response.js";
 
 const redact = createRedactor(SECRETS);
 const read = (response: Response) => readToken(response, redact);
@@ -224,5 +224,41 @@ describe("through the client", () => {
     const error = await caught<BatchApiError>(() => client({ fetch }).deleteUser("u1"));
     expect(error).toMatchObject({ name: "UNEXPECTED_RESPONSE", status: 200, attempts: 1 });
     expect(fetch.calls).toHaveLength(1);
+  });
+});
+
+describe("readText: a bounded read of the answer", () => {
+  it("reads a small body whole, and only the first bytes of a giant one, cancelling the rest", async () => {
+    expect(await readText(new Response('{"token":"t"}'))).toBe('{"token":"t"}');
+    let pulled = 0;
+    let cancelled = false;
+    const giant = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x78));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const text = await readText(new Response(giant, { status: 502 }), 256 * 1024);
+    expect(text.length).toBe(256 * 1024);
+    expect(cancelled).toBe(true);
+    expect(pulled).toBeLessThan(10);
+  });
+
+  it("maps a giant 502 page from its status without reading it all", async () => {
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.enqueue(new TextEncoder().encode("<html>".repeat(10_000))),
+    });
+    const error = await caught<BatchApiError>(() =>
+      readToken(new Response(endless, { status: 502 }), (t) => String(t)),
+    );
+    expect(error.name).toBe("BAD_GATEWAY");
+  });
+
+  it("reads a fetch-like answer that has no stream through text()", async () => {
+    const plain = { body: null, text: async () => "hello" } as unknown as Response;
+    expect(await readText(plain)).toBe("hello");
   });
 });

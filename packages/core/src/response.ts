@@ -11,7 +11,7 @@ export async function readToken(response: Response, redact: Redactor): Promise<s
   const { status, ok, headers } = response;
   // Read outside the try: a connection lost mid-body is a (retryable) network error, not a
   // malformed answer.
-  const text = await response.text();
+  const text = await readText(response);
   let body: Record<string, unknown> = {};
   try {
     body = Object(JSON.parse(text));
@@ -38,4 +38,30 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (!value) return;
   const ms = /^\s*\d+(\.\d+)?\s*$/.test(value) ? +value * 1000 : Date.parse(value) - now;
   return ms >= 0 ? Math.ceil(ms) : ms < 0 ? 0 : undefined;
+}
+
+/** An answer is a token or an error: more than this is an HTML page or worse, never read whole. */
+export const MAX_ANSWER_BYTES = 1 << 20;
+
+/**
+ * The body's text, at most `max` bytes of it; the rest is cancelled, not downloaded. The status
+ * alone classifies an answer that big. A fetch-like whose Response has no stream is read whole.
+ */
+export async function readText(response: Response, max = MAX_ANSWER_BYTES): Promise<string> {
+  const body = response.body;
+  if (!body) return typeof response.text === "function" ? response.text() : "";
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (let size = 0; ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      reader.cancel().catch(() => {});
+      break;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
 }

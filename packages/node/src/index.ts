@@ -1,16 +1,11 @@
 /**
- * @batch-custom-data/node: the core client, plus what Node owns: configuration from
- * environment variables, a keep-alive transport, and ids streamed from files (lines, CSV,
- * NDJSON).
+ * @batch-custom-data/node: the core client and its portable subpaths, plus what Node owns:
+ * `process.env`, files, and a keep-alive transport (the default of every client made here).
  */
 export * from "@batch-custom-data/core";
-export { createClientFromEnv, ENV, type Env, type EnvConfig, readEnvConfig } from "./env.js";
+export * from "@batch-custom-data/core/env";
+export * from "@batch-custom-data/core/ids";
+// Declared here, these win over the core's namesakes that `export *` brings in.
+export { createClient, createClientFromEnv } from "./client.js";
 export { createNodeFetch, type NodeFetch, type NodeFetchOptions } from "./fetch.js";
-export {
-  ID_FORMATS,
-  type IdFormat,
-  type IdInput,
-  IdReadError,
-  type ReadIdsOptions,
-  readIds,
-} from "./read-ids.js";
+export { countIds, type IdInput, readIds } from "./read-ids.js";

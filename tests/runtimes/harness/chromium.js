@@ -25,7 +25,9 @@ const PAGE = `<!doctype html>
 <link rel="icon" href="data:,">
 <script type="importmap">
 { "imports": {
-  "@batch-custom-data/core": "/modules/core.js",
+  "@batch-custom-data/core": "/modules/core/index.js",
+  "@batch-custom-data/core/env": "/modules/core/env.js",
+  "@batch-custom-data/core/ids": "/modules/core/ids.js",
   "@batch-custom-data/emulator": "/modules/emulator.js"
 } }
 </script>
@@ -35,12 +37,15 @@ const PAGE = `<!doctype html>
 /** Serves the page and exactly the files it needs, nothing else of the disk. */
 async function servePage(coreDist, emulatorBundle) {
   const files = {
-    "/modules/core.js": coreDist,
     "/modules/emulator.js": emulatorBundle,
     "/drivers/browser.js": join(packageDir, "drivers/browser.js"),
   };
   for (const file of readdirSync(join(packageDir, "suite")).filter((f) => f.endsWith(".js"))) {
     files[`/suite/${file}`] = join(packageDir, "suite", file);
+  }
+  // The whole built core: its entries import shared chunks by relative path.
+  for (const file of readdirSync(coreDist).filter((f) => f.endsWith(".js"))) {
+    files[`/modules/core/${file}`] = join(coreDist, file);
   }
   const server = createServer((req, res) => {
     const path = new URL(req.url, "http://127.0.0.1").pathname;

@@ -5,14 +5,14 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { run } from "./child.js";
-import { bin, packageDir } from "./paths.js";
+import { bin, coreEntries, packageDir } from "./paths.js";
 
 export async function runDeno({ baseUrl, coreDist, emulatorBundle, tmp, signal }) {
   const importMap = join(tmp, "deno-import-map.json");
-  const imports = {
-    "@batch-custom-data/core": pathToFileURL(coreDist).href,
-    "@batch-custom-data/emulator": pathToFileURL(emulatorBundle).href,
-  };
+  const imports = { "@batch-custom-data/emulator": pathToFileURL(emulatorBundle).href };
+  for (const [specifier, file] of Object.entries(coreEntries(coreDist))) {
+    imports[specifier] = pathToFileURL(file).href;
+  }
   writeFileSync(importMap, JSON.stringify({ imports }));
   const junit = join(tmp, "deno-junit.xml");
   const args = [

@@ -1,21 +1,38 @@
 // Where things are. CORE_DIST swaps the core for another build of it (see README: the
-// broken-build check), so every runtime loads exactly the file named here.
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+// broken-build check), so every runtime loads exactly the files named here.
+import { existsSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const packageDir = fileURLToPath(new URL("..", import.meta.url));
 export const bin = (name) => join(packageDir, "node_modules", ".bin", name);
 
-/** The core's built ESM: CORE_DIST, else what `@batch-custom-data/core` resolves to. */
+/**
+ * The directory of the core's built ESM (its entries share chunks, so a runtime loads the
+ * directory, not one file): CORE_DIST (a directory, or a file in it), else the workspace's.
+ */
 export function coreDist() {
-  const file = process.env.CORE_DIST
-    ? resolve(process.env.CORE_DIST)
-    : fileURLToPath(import.meta.resolve("@batch-custom-data/core"));
-  if (!existsSync(file)) {
-    throw new Error(`${file} is missing: pnpm --filter @batch-custom-data/core build`);
+  const given = process.env.CORE_DIST && resolve(process.env.CORE_DIST);
+  const dir = given
+    ? existsSync(given) && statSync(given).isDirectory()
+      ? given
+      : dirname(given)
+    : dirname(fileURLToPath(import.meta.resolve("@batch-custom-data/core")));
+  for (const file of Object.values(coreEntries(dir))) {
+    if (!existsSync(file)) {
+      throw new Error(`${file} is missing: pnpm --filter @batch-custom-data/core build`);
+    }
   }
-  return file;
+  return dir;
+}
+
+/** The core's public entry points (package.json `exports`), as files of its dist directory. */
+export function coreEntries(dir) {
+  return {
+    "@batch-custom-data/core": join(dir, "index.js"),
+    "@batch-custom-data/core/env": join(dir, "env.js"),
+    "@batch-custom-data/core/ids": join(dir, "ids.js"),
+  };
 }
 
 /** The emulator's built ESM (it imports hono, so runtimes without node_modules get a bundle). */

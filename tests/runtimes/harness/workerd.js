@@ -12,6 +12,19 @@ const module = (path, contents = readFileSync(path, "utf8")) => ({
   contents,
 });
 
+function coreModules(dir, coreDist) {
+  const built = readdirSync(coreDist)
+    .filter((file) => file.endsWith(".js"))
+    .map((file) => module(join(dir, file), readFileSync(join(coreDist, file), "utf8")));
+  const reexport = (name, file) => module(name, `export * from "${file}";\n`);
+  return [
+    ...built,
+    reexport(dir, "./core/index.js"),
+    reexport(join(dir, "env"), "./env.js"),
+    reexport(join(dir, "ids"), "./ids.js"),
+  ];
+}
+
 export async function runWorkerd({ baseUrl, coreDist, emulatorBundle, signal }) {
   const drivers = join(packageDir, "drivers");
   const suite = join(packageDir, "suite");
@@ -20,8 +33,10 @@ export async function runWorkerd({ baseUrl, coreDist, emulatorBundle, signal }) 
     ...readdirSync(suite)
       .filter((file) => file.endsWith(".js"))
       .map((file) => module(join(suite, file))),
-    // workerd resolves a bare specifier next to the module that imports it.
-    module(join(drivers, "@batch-custom-data/core"), readFileSync(coreDist, "utf8")),
+    // workerd resolves a bare specifier to the module of that name next to the importer, so
+    // each core entry is a one-line module there re-exporting the built file; the built files
+    // sit together in one directory, where their relative imports of shared chunks resolve.
+    ...coreModules(join(drivers, "@batch-custom-data/core"), coreDist),
     module(join(drivers, "@batch-custom-data/emulator"), readFileSync(emulatorBundle, "utf8")),
   ];
   const mf = new Miniflare({

@@ -1,12 +1,13 @@
 // The conformance suite: written once, run unchanged in Node, Deno, workerd and Chromium.
 // It imports neither the core nor the emulator: each runtime's driver loads them the way a
 // user of that runtime would and hands them over in `ctx`:
-//   { core, createEmulator, baseUrl, runtime }
+//   { core, env, ids, createEmulator, baseUrl, runtime }
 // where `baseUrl` is the emulator served over HTTP on 127.0.0.1 for the network cases.
 // A case is `{ name, fn(ctx) }`; it passes when `fn` resolves.
 import { deleteCases } from "./cases-deletes.js";
 import { errorCases } from "./cases-errors.js";
 import { networkCases } from "./cases-network.js";
+import { portableCases } from "./cases-portable.js";
 import { resilienceCases } from "./cases-resilience.js";
 import { safetyCases } from "./cases-safety.js";
 
@@ -15,5 +16,6 @@ export const cases = [
   ...errorCases,
   ...resilienceCases,
   ...safetyCases,
+  ...portableCases,
   ...networkCases,
 ];
