@@ -110,6 +110,20 @@ describe("IdListParser", () => {
     ["a bad escape", '["a\\xb"]', 32],
     ["a short \\u escape", '["\\u12"]', 32],
     ["a missing comma", '["a" "b"]', 32],
+    ["a word", "[not json", 32],
+    ["a broken literal", "[nul]", 32],
+    ["a broken literal at the top", "nope", 32],
+    ["a literal cut short", '["a",tru', 32],
+    ["a literal run on", "[nullx]", 32],
+    ["a number run on", "[1x]", 32],
+    ["a leading zero", "[01]", 32],
+    ["a lone minus", "[-]", 32],
+    ["a bare dot", "[1.]", 32],
+    ["an empty exponent", "[1e]", 32],
+    ["a number cut short", "[12", 32],
+    ["a number", '["a",-0.5e+3]', 31],
+    ["a top-level number", " 12 ", 31],
+    ["a top-level literal", "true", 31],
     ["a comma first", '[,"a"]', 32],
     ["an object", '{"ids":["a"]}', 31],
     ["a string", '"a"', 31],
@@ -172,7 +186,14 @@ describe("IdListParser", () => {
       '"\\"',
       "1",
       "-0",
+      "1e5",
+      "0.5",
+      "01",
+      "-",
+      "1.",
+      "e",
       "null",
+      "nul",
       "true",
       "{}",
       '{"a":1}',
@@ -203,6 +224,10 @@ describe("IdListParser", () => {
         const result = parse(bytes, cuts);
         if (expected === undefined) expect(result).toHaveProperty("refusal");
         else expect(result).toEqual({ ids: expected });
+        // "Not JSON" (32) only for what JSON.parse refuses too.
+        if ("refusal" in result && result.refusal.name === "MALFORMED_JSON_BODY") {
+          expect(() => JSON.parse(strictUtf8.decode(bytes))).toThrow();
+        }
       }),
       { numRuns: 1000 },
     );

@@ -28,6 +28,7 @@ export type IdListRead =
 
 enum State {
   Start,
+  InScalar,
   Bom1,
   Bom2,
   ArrayOpen,
@@ -41,14 +42,103 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const isWhitespace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
-/** What a JSON value starting with byte `b` is, when it is not a string; undefined: not JSON. */
-function valueKind(b: number): string | undefined {
-  if (b === 0x5b) return "an array";
-  if (b === 0x7b) return "an object";
-  if (b === 0x2d || (b >= 0x30 && b <= 0x39)) return "a number";
-  if (b === 0x74 || b === 0x66) return "a boolean";
-  if (b === 0x6e) return "null";
-  return undefined;
+/** Longest scalar read before it is refused anyway: `1` followed by 64 MiB of digits is a number. */
+const MAX_SCALAR = 64;
+
+enum Num {
+  Sign,
+  Zero,
+  Int,
+  Dot,
+  Frac,
+  E,
+  ESign,
+  Exp,
+}
+
+const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
+
+/**
+ * A JSON number or literal (`true`, `false`, `null`), checked byte by byte: the body is refused
+ * as "not a string" (31) only once the value is known to be JSON, else as not JSON (32).
+ */
+class Scalar {
+  readonly kind: string;
+  length = 1;
+  readonly #literal: string | undefined;
+  #num: Num;
+
+  private constructor(kind: string, literal: string | undefined, num: Num) {
+    this.kind = kind;
+    this.#literal = literal;
+    this.#num = num;
+  }
+
+  /** The scalar that byte `b` starts, or undefined when `b` starts no JSON scalar. */
+  static start(b: number): Scalar | undefined {
+    if (b === 0x74) return new Scalar("a boolean", "true", Num.Int);
+    if (b === 0x66) return new Scalar("a boolean", "false", Num.Int);
+    if (b === 0x6e) return new Scalar("null", "null", Num.Int);
+    if (b === 0x2d) return new Scalar("a number", undefined, Num.Sign);
+    if (b === 0x30) return new Scalar("a number", undefined, Num.Zero);
+    if (isDigit(b)) return new Scalar("a number", undefined, Num.Int);
+    return undefined;
+  }
+
+  /** Takes the next byte; false when the value is not JSON any more. */
+  step(b: number): boolean {
+    const literal = this.#literal;
+    if (literal !== undefined) {
+      if (this.length >= literal.length || b !== literal.charCodeAt(this.length)) return false;
+      this.length++;
+      return true;
+    }
+    this.length++;
+    switch (this.#num) {
+      case Num.Sign:
+        this.#num = b === 0x30 ? Num.Zero : Num.Int;
+        return isDigit(b);
+      case Num.Zero:
+      case Num.Int:
+      case Num.Frac:
+        if (isDigit(b) && this.#num !== Num.Zero) return true;
+        if (b === 0x2e && this.#num !== Num.Frac) {
+          this.#num = Num.Dot;
+          return true;
+        }
+        if (b === 0x65 || b === 0x45) {
+          this.#num = Num.E;
+          return true;
+        }
+        return false;
+      case Num.Dot:
+        this.#num = Num.Frac;
+        return isDigit(b);
+      case Num.E:
+        if (b === 0x2b || b === 0x2d) {
+          this.#num = Num.ESign;
+          return true;
+        }
+        this.#num = Num.Exp;
+        return isDigit(b);
+      case Num.ESign:
+      case Num.Exp:
+        this.#num = Num.Exp;
+        return isDigit(b);
+    }
+  }
+
+  /** Whether the bytes so far are a whole JSON value. */
+  complete(): boolean {
+    const literal = this.#literal;
+    if (literal !== undefined) return this.length === literal.length;
+    return (
+      this.#num === Num.Zero ||
+      this.#num === Num.Int ||
+      this.#num === Num.Frac ||
+      this.#num === Num.Exp
+    );
+  }
 }
 
 const notJson: Refusal = {
@@ -60,6 +150,9 @@ const notUtf8: Refusal = {
   message: "The request body is not valid UTF-8.",
 };
 const malformed = (message: string): Refusal => ({ name: "MALFORMED_PARAMETER", message });
+const notAnArray = malformed(
+  'The request body must be a JSON array of user ids, such as ["user1","user2"].',
+);
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 // For chunks known to be ASCII up to the id sliced out of them: any decoding keeps offsets.
@@ -83,6 +176,7 @@ export class IdListParser {
   #hexLeft = 0;
   #ascii = true;
   #escapes = false;
+  #scalar: Scalar | undefined;
 
   constructor(limits: IdListLimits) {
     this.#limits = limits;
@@ -173,6 +267,17 @@ export class IdListParser {
       }
       const b = chunk[i]!;
       i++;
+      if (state === State.InScalar) {
+        const scalar = this.#scalar!;
+        const inArray = this.#elements > 0;
+        if (isWhitespace(b) || (inArray && (b === 0x2c || b === 0x5d))) {
+          if (!scalar.complete()) return notJson;
+          return this.#notAString(scalar.kind);
+        }
+        if (!scalar.step(b)) return notJson;
+        if (scalar.length > MAX_SCALAR) return this.#notAString(scalar.kind);
+        continue;
+      }
       if (state === State.Bom1 || state === State.Bom2) {
         if (b !== (state === State.Bom1 ? 0xbb : 0xbf)) return notUtf8;
         state = state === State.Bom1 ? State.Bom2 : State.Start;
@@ -199,12 +304,13 @@ export class IdListParser {
             );
           }
           this.#elements++;
+          if (b === 0x5b || b === 0x7b)
+            return this.#notAString(b === 0x5b ? "an array" : "an object");
           if (b !== QUOTE) {
-            const kind = valueKind(b);
-            if (kind === undefined) return notJson;
-            return malformed(
-              `The user id at position ${this.#elements - 1} is ${kind}, not a string: ids are non-empty strings.`,
-            );
+            this.#scalar = Scalar.start(b);
+            if (this.#scalar === undefined) return notJson;
+            state = State.InScalar;
+            break;
           }
           state = State.InString;
           start = i;
@@ -215,11 +321,12 @@ export class IdListParser {
         case State.Start:
           if (b === 0xef && first + i === 1) state = State.Bom1;
           else if (b === 0x5b) state = State.ArrayOpen;
-          else if (b === QUOTE || valueKind(b) !== undefined) {
-            return malformed(
-              'The request body must be a JSON array of user ids, such as ["user1","user2"].',
-            );
-          } else return b >= 0x80 ? notUtf8 : notJson;
+          else if (b === QUOTE || b === 0x7b) return notAnArray;
+          else {
+            this.#scalar = Scalar.start(b);
+            if (this.#scalar === undefined) return b >= 0x80 ? notUtf8 : notJson;
+            state = State.InScalar;
+          }
           break;
         case State.Done:
           return notJson;
@@ -231,7 +338,20 @@ export class IdListParser {
 
   /** The body ended: complete, or cut short (not JSON). */
   end(): Refusal | undefined {
-    return this.#state === State.Done ? undefined : notJson;
+    if (this.#state === State.Done) return undefined;
+    // A whole scalar and nothing else: JSON, just not an array.
+    if (this.#state === State.InScalar && this.#elements === 0 && this.#scalar!.complete()) {
+      return notAnArray;
+    }
+    return notJson;
+  }
+
+  /** The refusal of a value that is JSON but not a string: the body, or the id at hand. */
+  #notAString(kind: string): Refusal {
+    if (this.#elements === 0) return notAnArray;
+    return malformed(
+      `The user id at position ${this.#elements - 1} is ${kind}, not a string: ids are non-empty strings.`,
+    );
   }
 
   /** Keeps the current id's bytes from this chunk for when it ends in a later one. */
