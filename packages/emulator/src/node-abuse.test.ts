@@ -205,6 +205,37 @@ describe("authentication on the headers, before the body", () => {
     }
   });
 
+  it("after an early 401, reads a body of up to 1 MiB sent anyway, and serves the next request", async () => {
+    const served = await own();
+    const raw = await open(served);
+    const body = `[${'"x",'.repeat(50_000)}"x"]`;
+    raw.socket.write(
+      head("/1.0/API_KEY/data/users", {
+        "X-Authorization": "WRONG",
+        "Content-Length": body.length,
+      }),
+    );
+    await raw.waitFor(/401[\s\S]*\r\n\r\n\{.*\}/);
+    raw.socket.write(body);
+    raw.socket.write(head("/1.0/API_KEY/data/users/user1", { "X-Authorization": "REST_API_KEY" }));
+    expect(await raw.waitFor(/200 OK[\s\S]*"token"/)).not.toMatch(/connection: close/i);
+  });
+
+  it("after an early 401, closes the connection when more than 1 MiB is announced", async () => {
+    const served = await own({}, 8 * 1024 * 1024);
+    const raw = await open(served);
+    raw.socket.write(
+      head("/1.0/API_KEY/data/users", {
+        "X-Authorization": "WRONG",
+        "Content-Length": 2 * 1024 * 1024,
+      }),
+    );
+    const text = await raw.waitFor(/\r\n\r\n\{.*\}/s);
+    expect(text).toMatch(/^HTTP\/1.1 401/);
+    expect(text).toMatch(/connection: close/i);
+    await within(raw.closed, 2000, "the connection closed");
+  });
+
   it("lets a client that sends its whole body anyway read the 401", async () => {
     const served = await own();
     const body = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => `user-${i}`));
