@@ -225,7 +225,8 @@ describe("IdListParser", () => {
         if (expected === undefined) expect(result).toHaveProperty("refusal");
         else expect(result).toEqual({ ids: expected });
         // "Not JSON" (32) only for what JSON.parse refuses too.
-        if ("refusal" in result && result.refusal.name === "MALFORMED_JSON_BODY") {
+        const refusal = "refusal" in result ? result.refusal : undefined;
+        if (typeof refusal === "object" && refusal.name === "MALFORMED_JSON_BODY") {
           expect(() => JSON.parse(strictUtf8.decode(bytes))).toThrow();
         }
       }),
