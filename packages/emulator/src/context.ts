@@ -11,7 +11,7 @@ import type { Store } from "./state.js";
 import type { Timeline } from "./timeline.js";
 
 export interface EmulatorStats {
-  /** Requests to anything but `/_emulator/`. */
+  /** Requests to anything but `/_emulator/` (CORS preflights aside), counted on arrival. */
   requests: number;
   /** 200 answers (accepted deletions). */
   accepted: number;

@@ -498,3 +498,19 @@ describe("rate limit", () => {
     expect(() => createEmulator({ rateLimit })).toThrow(message);
   });
 });
+
+describe("stats", () => {
+  it("counts a request on arrival, before latency or a hang lets it answer", async () => {
+    const e = emulator({ faults: { latencyMs: 60_000 } });
+    const controller = new AbortController();
+    const call = del(e, "/1.0/API_KEY/data/users/u", { signal: controller.signal }).catch(
+      (error: unknown) => error,
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    expect(e.stats()).toMatchObject({ requests: 1, accepted: 0, errors: 0 });
+    expect(e.timeline()).toMatchObject([{ requests: 1, accepted: 0, errors: 0 }]);
+    controller.abort();
+    await call;
+    expect(e.stats()).toMatchObject({ requests: 1, errors: 1, statuses: { none: 1 } });
+  });
+});

@@ -337,6 +337,9 @@ export function createHandle(core: Core): Handle {
       const response = await app.fetch(request, env);
       return cors ? withCors(cors, origin, response) : response;
     }
+    // Counted on arrival (a call held by latency or a hang is already a request).
+    core.stats.requests++;
+    core.timeline.at(at).requests++;
     let response: Response;
     try {
       response = await app.fetch(request, env);
@@ -368,8 +371,6 @@ function record(
   });
   const { stats } = core;
   const second = core.timeline.at(meta.at);
-  stats.requests++;
-  second.requests++;
   const key = status === null ? "none" : String(status);
   stats.statuses[key] = (stats.statuses[key] ?? 0) + 1;
   if (status === 200) {

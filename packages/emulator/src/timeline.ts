@@ -7,6 +7,7 @@
 export interface TimelineSecond {
   /** The second (ms since the epoch, of the emulator's clock, rounded down to a second). */
   readonly at: number;
+  /** Calls that arrived in this second. */
   requests: number;
   /** 200 answers. */
   accepted: number;
