@@ -111,7 +111,7 @@ export interface Emulator {
 }
 
 /**
- * The handler with transport context (raw path, pre-read body, socket signal), for the Node
+ * The handler with transport context (raw path, socket signal, release on close), for the Node
  * server. Kept off the public type: a `Symbol.for` key, non-enumerable.
  */
 export function handleOf(emulator: object): Handle | undefined {
