@@ -41,6 +41,21 @@ export function declaredTooLarge(request: Request, maxBytes: number): boolean {
   return declared !== null && Number(declared) > maxBytes;
 }
 
+/**
+ * The next chunk of a body, or "too-large" when the transport cut the stream off at its own
+ * cap (a `BODY_TOO_LARGE`-branded error). Any other stream error (the client went away) throws.
+ */
+export async function readChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): Promise<ReadableStreamReadResult<Uint8Array> | "too-large"> {
+  try {
+    return await reader.read();
+  } catch (error) {
+    if (typeof error === "object" && error !== null && BODY_TOO_LARGE in error) return "too-large";
+    throw error;
+  }
+}
+
 /** Reads `request`'s body, stopping (and cancelling the stream) once it exceeds `maxBytes`. */
 export async function readBodyCapped(request: Request, maxBytes: number): Promise<BodyRead> {
   if (declaredTooLarge(request, maxBytes)) return { kind: "too-large" };
@@ -50,15 +65,8 @@ export async function readBodyCapped(request: Request, maxBytes: number): Promis
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    let next: ReadableStreamReadResult<Uint8Array>;
-    try {
-      next = await reader.read();
-    } catch (error) {
-      if (typeof error === "object" && error !== null && BODY_TOO_LARGE in error) {
-        return { kind: "too-large" };
-      }
-      throw error;
-    }
+    const next = await readChunk(reader);
+    if (next === "too-large") return { kind: "too-large" };
     const { done, value } = next;
     if (done) break;
     total += value.byteLength;

@@ -6,8 +6,7 @@
  * a byte that is not JSON. So a hostile body costs a bounded prefix of reading, never a
  * buffer of the whole body nor a parse of it (64 MiB of `[` is refused at its second byte).
  */
-import { hasLoneSurrogate } from "./body.js";
-import { BODY_TOO_LARGE } from "./context.js";
+import { hasLoneSurrogate, readChunk } from "./body.js";
 import type { Refusal } from "./errors.js";
 
 export interface IdListLimits {
@@ -406,15 +405,8 @@ export async function readIdList(
   const reader = body.getReader();
   const stop = () => reader.cancel().catch(() => undefined);
   for (;;) {
-    let next: ReadableStreamReadResult<Uint8Array>;
-    try {
-      next = await reader.read();
-    } catch (error) {
-      if (typeof error === "object" && error !== null && BODY_TOO_LARGE in error) {
-        return { kind: "too-large" };
-      }
-      throw error;
-    }
+    const next = await readChunk(reader);
+    if (next === "too-large") return { kind: "too-large" };
     if (next.done) break;
     const refusal = parser.push(next.value);
     if (refusal === "too-large") {
