@@ -5,8 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FaultConfig, FaultKind } from "@batch-custom-data/emulator";
-import { UsageError } from "./delete.js";
 import { EXIT, type Printer } from "./output.js";
+import { UsageError } from "./usage.js";
 
 export interface EmulatorFlags {
   port: number;
