@@ -5,8 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FaultConfig, FaultKind } from "@batch-custom-data/emulator";
-import { UsageError } from "./delete.js";
 import { EXIT, type Printer } from "./output.js";
+import { UsageError } from "./usage.js";
 
 export interface EmulatorFlags {
   port: number;
@@ -18,6 +18,23 @@ export interface EmulatorFlags {
   seed?: number;
   users?: number;
   latency?: number;
+  cors?: string[] | true;
+  rateLimit?: number;
+  rateBurst?: number;
+}
+
+/** `--cors`: comma-separated origins, `*` for any. Checked as origins by the emulator itself. */
+export function parseCors(value: string): string[] | true {
+  const origins = value
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "");
+  if (origins.length === 0) {
+    throw new UsageError(
+      "--cors needs at least one origin, e.g. --cors http://127.0.0.1:5173 (or * for any).",
+    );
+  }
+  return origins.includes("*") ? true : origins;
 }
 
 /** `--faults` names: HTTP statuses as Batch (or a proxy) answers them, or network faults. */
@@ -58,6 +75,16 @@ export async function runEmulator(
   proc: Pick<NodeJS.Process, "once" | "off">,
 ): Promise<number> {
   const faults = parseFaults(flags.faultRate, flags.faults);
+  if (flags.rateBurst !== undefined && flags.rateLimit === undefined) {
+    throw new UsageError("--rate-burst needs --rate-limit CALLS_PER_SECOND.");
+  }
+  const rateLimit =
+    flags.rateLimit === undefined
+      ? undefined
+      : {
+          callsPerSecond: flags.rateLimit,
+          ...(flags.rateBurst === undefined ? {} : { burst: flags.rateBurst }),
+        };
   const generatedApp = flags.apiKey.length === 0;
   const generatedRest = flags.restApiKey === undefined;
   const apps = generatedApp ? [demoKey("demo_app")] : [...new Set(flags.apiKey)];
@@ -76,9 +103,12 @@ export async function runEmulator(
       processingDelayMs: flags.processingDelay,
       faults: { ...faults, ...(flags.latency ? { latencyMs: flags.latency } : {}) },
       seed: flags.seed,
+      ...(flags.cors === undefined ? {} : { cors: flags.cors }),
+      ...(rateLimit === undefined ? {} : { rateLimit }),
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // Name the flag, not the option behind it.
+    throw new UsageError((error as Error).message.replace(/^cors:/, "--cors:"));
   }
   if (flags.users) for (const app of apps) emulator.seed(app, flags.users);
 
@@ -107,6 +137,17 @@ export async function runEmulator(
       : "  REST API key:  given (not shown)",
   ];
   if (flags.users) lines.push(`  users:         user-1 … user-${flags.users} in each app`);
+  if (flags.cors !== undefined) {
+    lines.push(
+      `  CORS:          ${flags.cors === true ? "any origin (*)" : flags.cors.join(", ")}`,
+    );
+  }
+  if (rateLimit !== undefined) {
+    const burst = rateLimit.burst ?? Math.max(1, Math.ceil(rateLimit.callsPerSecond));
+    lines.push(
+      `  rate limit:    ${rateLimit.callsPerSecond} calls/s (burst ${burst}), then 429 with Retry-After`,
+    );
+  }
   if (flags.faultRate !== undefined) {
     lines.push(
       `  faults:        ${JSON.stringify(faults)}${flags.seed !== undefined ? `, seed ${flags.seed}` : ""}`,

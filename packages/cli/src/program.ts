@@ -8,7 +8,7 @@ import { assertUtf8Args } from "./argv.js";
 import { deleteCommand, integer } from "./delete/command.js";
 import { json } from "./delete/render.js";
 import { runDelete } from "./delete.js";
-import { type EmulatorFlags, runEmulator } from "./emulator.js";
+import { type EmulatorFlags, parseCors, runEmulator } from "./emulator.js";
 import {
   createPrinter,
   createRedactor,
@@ -46,6 +46,7 @@ const EMULATOR_HELP = `
 Examples:
   $ batch-custom-data emulator                     # made-up keys, printed with a curl line
   $ batch-custom-data emulator --port 0 --users 1000 --fault-rate 0.1 --seed 7
+  $ batch-custom-data emulator --cors http://127.0.0.1:5173 --rate-limit 50
 
 Environment: none read (keys are given with --api-key and --rest-api-key, or made up).
 
@@ -157,6 +158,29 @@ export async function main({ io, argv, rawArgv, proc }: Runtime): Promise<number
       "--users <N>",
       "seed users user-1 … user-N with custom data in each app",
       integer("--users", 0, 10_000_000),
+    )
+    .option(
+      "--cors <ORIGINS>",
+      "answer CORS for these origins (comma-separated, e.g. http://127.0.0.1:5173; * for any)",
+      parseCors,
+    )
+    .option(
+      "--rate-limit <CALLS_PER_S>",
+      "answer 429 with Retry-After once calls exceed this rate (e.g. 50, or 0.5)",
+      (value: string) => {
+        const n = Number(value);
+        if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 1_000_000) {
+          throw new InvalidArgumentError(
+            "--rate-limit must be a number of calls per second above 0, e.g. 50 or 0.5.",
+          );
+        }
+        return n;
+      },
+    )
+    .option(
+      "--rate-burst <N>",
+      "calls let through at once before the rate applies (default: one second's worth)",
+      integer("--rate-burst", 1, 1_000_000),
     )
     .addHelpText("after", EMULATOR_HELP)
     .action((options: EmulatorFlags) => {

@@ -90,20 +90,129 @@ describe("batch-custom-data emulator", () => {
     for (const key of [APP, REST]) expect(result.stdout + result.stderr).not.toContain(key);
   });
 
+  it("--cors: answers the listed origins' preflights, echoes them, nothing for others", async () => {
+    const run = start([
+      "emulator",
+      "--port",
+      "0",
+      "--api-key",
+      APP,
+      "--rest-api-key",
+      REST,
+      "--cors",
+      "http://127.0.0.1:5173, https://app.example",
+    ]);
+    await waitFor(() => run.stdout().includes("Ctrl-C stops it."), 10_000, "the banner");
+    const out = run.stdout();
+    expect(out).toContain("CORS:          http://127.0.0.1:5173, https://app.example");
+    const { url } = curlLine(out);
+    const target = url.replace("$BATCH_API_KEY", APP);
+    const preflight = (origin: string) =>
+      fetch(target, {
+        method: "OPTIONS",
+        headers: {
+          Origin: origin,
+          "Access-Control-Request-Method": "DELETE",
+          "Access-Control-Request-Headers": "content-type,x-authorization",
+        },
+      });
+    const allowed = await preflight("http://127.0.0.1:5173");
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("http://127.0.0.1:5173");
+    expect(allowed.headers.get("access-control-allow-methods")).toMatch(/DELETE/);
+    expect(allowed.headers.get("access-control-allow-headers")).toMatch(/X-Authorization/i);
+    expect(allowed.headers.get("vary")).toMatch(/Origin/);
+    const call = await fetch(target, {
+      method: "DELETE",
+      headers: { Origin: "https://app.example", "X-Authorization": REST },
+    });
+    expect(call.status).toBe(200);
+    expect(call.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    const other = await preflight("http://127.0.0.1:5174");
+    expect(other.status).toBe(404);
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    run.child.kill("SIGINT");
+    expect((await run.done).code).toBe(0);
+  });
+
+  it("--cors '*' allows any origin", async () => {
+    const run = start(["emulator", "--port", "0", "--cors", "*"]);
+    await waitFor(() => run.stdout().includes("Ctrl-C stops it."), 10_000, "the banner");
+    expect(run.stdout()).toContain("CORS:          any origin (*)");
+    const { url } = curlLine(run.stdout());
+    const r = await fetch(url, { method: "OPTIONS", headers: { Origin: "http://x.test" } });
+    expect(r.status).toBe(204);
+    expect(r.headers.get("access-control-allow-origin")).toBe("*");
+    run.child.kill("SIGINT");
+    expect((await run.done).code).toBe(0);
+  });
+
+  it("--rate-limit: 429 with Retry-After above the rate, counted in /_emulator/stats", async () => {
+    const run = start([
+      "emulator",
+      "--port",
+      "0",
+      "--api-key",
+      APP,
+      "--rest-api-key",
+      REST,
+      "--rate-limit",
+      "0.5",
+      "--rate-burst",
+      "2",
+    ]);
+    await waitFor(() => run.stdout().includes("Ctrl-C stops it."), 10_000, "the banner");
+    expect(run.stdout()).toContain(
+      "rate limit:    0.5 calls/s (burst 2), then 429 with Retry-After",
+    );
+    const { url } = curlLine(run.stdout());
+    const target = url.replace("$BATCH_API_KEY", APP);
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 4; i++) {
+      const r = await fetch(target, { method: "DELETE", headers: { "X-Authorization": REST } });
+      statuses.push(r.status);
+      if (r.status === 429) retryAfter = r.headers.get("retry-after");
+    }
+    // At 0.5 calls/s the bucket gets no new token within this loop's few milliseconds.
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    expect(retryAfter).toBe("2");
+    const stats = await fetch(new URL("/_emulator/stats", target), {
+      headers: { "X-Authorization": REST },
+    }).then((r) => r.json());
+    expect(stats).toMatchObject({ rateLimited: 2, statuses: { "200": 2, "429": 2 } });
+    run.child.kill("SIGINT");
+    expect((await run.done).code).toBe(0);
+  });
+
   it("usage errors exit 2", async () => {
     const cases: [string[], RegExp][] = [
+      [
+        ["emulator", "--cors", "http://127.0.0.1:5173/"],
+        /--cors: "http:\/\/127.0.0.1:5173\/" is not an origin/,
+      ],
+      [["emulator", "--cors", " , "], /--cors needs at least one origin/],
+      [
+        ["emulator", "--rate-limit", "0"],
+        /--rate-limit must be a number of calls per second above 0/,
+      ],
+      [["emulator", "--rate-limit", "fast"], /--rate-limit must be/],
+      [["emulator", "--rate-burst", "5"], /--rate-burst needs --rate-limit/],
+      [["emulator", "--rate-limit", "5", "--rate-burst", "0"], /--rate-burst must be/],
       [["emulator", "--faults", "503"], /--faults needs --fault-rate/],
       [["emulator", "--fault-rate", "2"], /--fault-rate must be a number from 0 to 1/],
       [["emulator", "--fault-rate", "0.1", "--faults", "418"], /unknown fault "418"/],
       [["emulator", "--port", "70000"], /--port must be/],
       [["emulator", "--api-key", APP, "--rest-api-key", APP], /must differ/],
     ];
-    for (const [args, message] of cases) {
-      const run = await cli(args);
+    // Side by side: each is a process start.
+    const runs = await Promise.all(cases.map(([args]) => cli(args)));
+    runs.forEach((run, i) => {
+      const [args, message] = cases[i]!;
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stderr).toMatch(message);
       expect(run.stdout + run.stderr).not.toContain(APP);
-    }
+    });
   });
 
   it("a port in use: exit 2", async () => {

@@ -68,6 +68,7 @@ let next = 0;
 let accepted = 0;
 let bytesSent = 0;
 const started = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 async function worker() {
   while (next < calls && Date.now() < deadline) {
     const b = bodies[next++];
@@ -78,6 +79,7 @@ async function worker() {
 }
 await Promise.all(Array.from({ length: concurrency }, worker));
 const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+const cpu = process.cpuUsage(cpuStart);
 await emulator.settled();
 
 const idsPerSecond = Math.round(accepted / elapsed);
@@ -91,6 +93,11 @@ console.log(
       concurrency,
       seconds: Number(elapsed.toFixed(3)),
       idsPerSecond,
+      // Client and server share the process: CPU per call covers both (steadier than wall
+      // time on a busy machine).
+      cpuMsPerCall: Number(
+        ((cpu.user + cpu.system) / 1000 / Math.ceil(accepted / perCall)).toFixed(2),
+      ),
       megabytesPerSecond: Number((bytesSent / elapsed / 1e6).toFixed(1)),
       usersLeft: emulator.count("API_KEY"),
     },

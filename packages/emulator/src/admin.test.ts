@@ -253,3 +253,43 @@ describe("/_emulator/", () => {
     });
   });
 });
+
+describe("/_emulator/stats and /_emulator/timeline", () => {
+  it("count answers by status and second, 429s from the rate limit apart", async () => {
+    let t = 5_000;
+    const e = emulator({ rateLimit: { callsPerSecond: 1, burst: 1 }, now: () => t });
+    await del(e, "/1.0/API_KEY/data/users/u");
+    await del(e, "/1.0/API_KEY/data/users/u");
+    t += 1000;
+    await del(e, "/1.0/API_KEY/data/users/u");
+    expect((await admin(e, "GET", "/stats")).body).toMatchObject({
+      requests: 3,
+      accepted: 2,
+      rateLimited: 1,
+      statuses: { "200": 2, "429": 1 },
+    });
+    expect((await admin(e, "GET", "/timeline")).body).toEqual({
+      seconds: [
+        {
+          at: 5000,
+          requests: 2,
+          accepted: 1,
+          idsAccepted: 1,
+          errors: 1,
+          tooManyRequests: 1,
+          rateLimited: 1,
+        },
+        {
+          at: 6000,
+          requests: 1,
+          accepted: 1,
+          idsAccepted: 1,
+          errors: 0,
+          tooManyRequests: 0,
+          rateLimited: 0,
+        },
+      ],
+    });
+    expect((await admin(e, "GET", "/timeline", undefined, "WRONG")).status).toBe(401);
+  });
+});

@@ -6,22 +6,14 @@
 import type { Context, Hono } from "hono";
 import { restKeyMatches } from "./auth.js";
 import { parseJson, readBodyCapped } from "./body.js";
-import type { Core, Env } from "./context.js";
+import { type Core, type Env, emptyStats } from "./context.js";
 import { errorResponse, jsonResponse } from "./errors.js";
 import { FAULT_KINDS, type FaultConfig, type FaultKind } from "./faults.js";
 
 type Json = { ok: true; value: unknown } | { ok: false; response: Response };
 
 async function readJson(c: Context<Env>, core: Core, required: boolean): Promise<Json> {
-  const body = c.env.body;
-  const read =
-    body === undefined
-      ? await readBodyCapped(c.req.raw, core.maxBodyBytes)
-      : body === "too-large"
-        ? ({ kind: "too-large" } as const)
-        : body.byteLength === 0
-          ? ({ kind: "empty" } as const)
-          : ({ kind: "bytes", bytes: body } as const);
+  const read = await readBodyCapped(c.req.raw, core.maxBodyBytes);
   if (read.kind === "too-large") {
     return {
       ok: false,
@@ -220,6 +212,8 @@ export function mountAdmin(app: Hono<Env>, core: Core): void {
   });
 
   app.get("/_emulator/stats", () => jsonResponse({ ...core.stats, pending: core.store.pending }));
+
+  app.get("/_emulator/timeline", () => jsonResponse({ seconds: core.timeline.seconds() }));
 }
 
 /** Back to the state right after `createEmulator`: no users, no transactions, initial faults. */
@@ -227,9 +221,7 @@ export function resetAll(core: Core): void {
   core.store.reset();
   core.faults.reset(core.initialFaults, core.initialSeed);
   core.log.clear();
-  core.stats.requests = 0;
-  core.stats.accepted = 0;
-  core.stats.idsAccepted = 0;
-  core.stats.errors = 0;
-  core.stats.faults = 0;
+  core.timeline.clear();
+  core.rateLimit?.reset(core.now());
+  Object.assign(core.stats, emptyStats());
 }

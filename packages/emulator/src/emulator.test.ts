@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createEmulator } from "./emulator.js";
+import { createEmulator, type EmulatorOptions } from "./emulator.js";
 import { FAULT_KINDS } from "./faults.js";
 import { API_KEY, AUTH, answer, closeAll, del, emulator, errorOf } from "./test-utils.js";
 
@@ -100,8 +100,11 @@ describe("typed API", () => {
       idsAccepted: 0,
       errors: 0,
       faults: 0,
+      rateLimited: 0,
+      statuses: {},
       pending: 0,
     });
+    expect(e.timeline()).toEqual([]);
   });
 
   it("returns to the initial faults and seed on reset, so a run replays", async () => {
@@ -288,5 +291,226 @@ describe("cors option", () => {
     expect(
       (await del(e, "/1.0/API_KEY/data/users/u")).headers.get("access-control-allow-origin"),
     ).toBeNull();
+  });
+});
+
+describe("cors with a list of origins", () => {
+  const APP_ORIGIN = "http://127.0.0.1:5173";
+  const preflight = (e: ReturnType<typeof emulator>, origin?: string) =>
+    e.fetch("http://emulator.test/1.0/API_KEY/data/users", {
+      method: "OPTIONS",
+      headers: {
+        ...(origin ? { origin } : {}),
+        "access-control-request-method": "DELETE",
+        "access-control-request-headers": "content-type,x-authorization",
+      },
+    });
+
+  it("answers an allowed origin's preflight: its origin echoed, DELETE and the client's headers allowed", async () => {
+    const e = emulator({ cors: [APP_ORIGIN, "https://app.example"] });
+    const pre = await preflight(e, APP_ORIGIN);
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe(APP_ORIGIN);
+    expect(pre.headers.get("vary")).toMatch(/Origin/);
+    expect(pre.headers.get("access-control-allow-methods")).toMatch(/\bDELETE\b/);
+    const allowed = pre.headers.get("access-control-allow-headers")!.toLowerCase().split(/, */);
+    expect(allowed).toEqual(expect.arrayContaining(["content-type", "x-authorization"]));
+    const other = await preflight(e, "https://app.example");
+    expect(other.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    expect(e.stats().requests).toBe(0);
+  });
+
+  it("echoes an allowed origin on answers, with Vary: Origin and Retry-After exposed", async () => {
+    const e = emulator({ cors: [APP_ORIGIN] });
+    e.failNext("tooManyRequests");
+    for (const status of [429, 200]) {
+      const r = await del(e, "/1.0/API_KEY/data/users/u", { headers: { origin: APP_ORIGIN } });
+      expect(r.status).toBe(status);
+      expect(r.headers.get("access-control-allow-origin")).toBe(APP_ORIGIN);
+      expect(r.headers.get("access-control-expose-headers")).toMatch(/Retry-After/);
+      expect(r.headers.get("vary")).toBe("Origin");
+    }
+  });
+
+  it("gives other origins nothing: no CORS header, their preflight routed as OPTIONS (404)", async () => {
+    const e = emulator({ cors: [APP_ORIGIN] });
+    for (const origin of ["http://127.0.0.1:5174", "https://127.0.0.1:5173", "null", undefined]) {
+      const pre = await preflight(e, origin);
+      expect(pre.status, origin).toBe(404);
+      expect(pre.headers.get("access-control-allow-origin"), origin).toBeNull();
+      expect(pre.headers.get("access-control-allow-methods"), origin).toBeNull();
+      const r = await del(e, "/1.0/API_KEY/data/users/u", {
+        headers: origin ? { origin } : {},
+      });
+      expect(r.status).toBe(200);
+      expect(r.headers.get("access-control-allow-origin"), origin).toBeNull();
+      // The answer still varies by Origin, so no cache hands it to an allowed origin.
+      expect(r.headers.get("vary")).toBe("Origin");
+    }
+  });
+
+  it('takes "*" in the list as any origin', async () => {
+    const e = emulator({ cors: ["*"] });
+    const pre = await preflight(e, "http://anything.test");
+    expect(pre.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it.each([
+    [
+      "http://127.0.0.1:5173/",
+      /"http:\/\/127.0.0.1:5173\/" is not an origin.*\(http:\/\/127.0.0.1:5173\?\)/,
+    ],
+    ["http://localhost:80", /\(http:\/\/localhost\?\)/],
+    ["HTTP://App.Example", /\(http:\/\/app.example\?\)/],
+    ["127.0.0.1:5173", /is not an origin/],
+    ["", /is not an origin/],
+    ["null", /is not an origin/],
+  ])("refuses %j, saying how to write it", (origin, message) => {
+    expect(() => createEmulator({ cors: [origin] })).toThrow(message);
+  });
+
+  it("treats an empty list as off", async () => {
+    const e = emulator({ cors: [] });
+    const r = await e.fetch(URL_SINGLE, {
+      method: "OPTIONS",
+      headers: { origin: "http://a.test" },
+    });
+    expect(r.status).toBe(404);
+    expect(r.headers.get("vary")).toBeNull();
+  });
+});
+
+describe("rate limit", () => {
+  function clocked(rateLimit: EmulatorOptions["rateLimit"], extra: EmulatorOptions = {}) {
+    const clock = { t: 1_700_000_000_000 };
+    const e = emulator({ rateLimit, now: () => clock.t, ...extra });
+    return { e, clock };
+  }
+  const call = async (e: ReturnType<typeof emulator>, headers: Record<string, string> = {}) => {
+    const r = await del(e, "/1.0/API_KEY/data/users/u", { headers });
+    return { status: r.status, retryAfter: r.headers.get("retry-after"), body: await r.json() };
+  };
+
+  it("answers 429/60 with Retry-After once calls exceed the rate, and recovers as time passes", async () => {
+    const { e, clock } = clocked({ callsPerSecond: 2, burst: 2 });
+    expect((await call(e)).status).toBe(200);
+    expect((await call(e)).status).toBe(200);
+    expect(await call(e)).toEqual({ status: 429, retryAfter: "1", body: errorOf(60) });
+    clock.t += 499;
+    expect((await call(e)).status).toBe(429);
+    clock.t += 1;
+    expect((await call(e)).status).toBe(200);
+    expect((await call(e)).status).toBe(429);
+    // A long pause refills the bucket to its burst, not beyond.
+    clock.t += 60_000;
+    expect([await call(e), await call(e), await call(e)].map((r) => r.status)).toEqual([
+      200, 200, 429,
+    ]);
+  });
+
+  it("rounds Retry-After up to whole seconds for slow rates", async () => {
+    const { e, clock } = clocked({ callsPerSecond: 0.25 });
+    expect((await call(e)).status).toBe(200);
+    expect((await call(e)).retryAfter).toBe("4");
+    clock.t += 1000;
+    expect((await call(e)).retryAfter).toBe("3");
+  });
+
+  it("takes a bare number as calls per second, with one second's worth of burst", async () => {
+    const { e } = clocked(3);
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await call(e)).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+  });
+
+  it("counts 429s in stats and in the timeline, second by second", async () => {
+    const { e, clock } = clocked({ callsPerSecond: 1, burst: 1 });
+    await call(e);
+    await call(e);
+    clock.t += 1000;
+    await call(e);
+    await call(e);
+    await call(e);
+    expect(e.stats()).toMatchObject({
+      requests: 5,
+      accepted: 2,
+      errors: 3,
+      rateLimited: 3,
+      statuses: { "200": 2, "429": 3 },
+    });
+    expect(e.timeline()).toEqual([
+      {
+        at: 1_700_000_000_000,
+        requests: 2,
+        accepted: 1,
+        idsAccepted: 1,
+        errors: 1,
+        tooManyRequests: 1,
+        rateLimited: 1,
+      },
+      {
+        at: 1_700_000_001_000,
+        requests: 3,
+        accepted: 1,
+        idsAccepted: 1,
+        errors: 2,
+        tooManyRequests: 2,
+        rateLimited: 2,
+      },
+    ]);
+  });
+
+  it("limits only authorized calls to Batch's routes: not refusals, admin routes nor preflights", async () => {
+    const { e } = clocked({ callsPerSecond: 1, burst: 1 }, { cors: true });
+    expect((await call(e, { "x-authorization": "WRONG" })).status).toBe(401);
+    expect(
+      (await e.fetch("http://emulator.test/1.0/API_KEY/nope", { method: "DELETE" })).status,
+    ).toBe(404);
+    expect((await e.fetch(URL_SINGLE, { method: "OPTIONS" })).status).toBe(204);
+    expect((await e.fetch("http://emulator.test/_emulator/health")).status).toBe(200);
+    expect((await call(e)).status).toBe(200);
+    expect((await call(e)).status).toBe(429);
+  });
+
+  it("comes before faults: a limited call draws no fault", async () => {
+    const { e } = clocked({ callsPerSecond: 1, burst: 1 }, { faults: { serverError: 1 } });
+    expect((await call(e)).status).toBe(500);
+    expect((await call(e)).status).toBe(429);
+    expect(e.stats()).toMatchObject({ faults: 1, rateLimited: 1 });
+  });
+
+  it("is full again after reset()", async () => {
+    const { e } = clocked({ callsPerSecond: 1, burst: 1 });
+    await call(e);
+    expect((await call(e)).status).toBe(429);
+    e.reset();
+    expect((await call(e)).status).toBe(200);
+    expect(e.timeline()).toHaveLength(1);
+  });
+
+  it.each([
+    [0, /callsPerSecond must be a number > 0/],
+    [-1, /callsPerSecond/],
+    [Number.POSITIVE_INFINITY, /callsPerSecond/],
+    [{ callsPerSecond: 5, burst: 0 }, /burst must be a whole number/],
+    [{ callsPerSecond: 5, burst: 1.5 }, /burst/],
+  ])("refuses %j", (rateLimit, message) => {
+    expect(() => createEmulator({ rateLimit })).toThrow(message);
+  });
+});
+
+describe("stats", () => {
+  it("counts a request on arrival, before latency or a hang lets it answer", async () => {
+    const e = emulator({ faults: { latencyMs: 60_000 } });
+    const controller = new AbortController();
+    const call = del(e, "/1.0/API_KEY/data/users/u", { signal: controller.signal }).catch(
+      (error: unknown) => error,
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    expect(e.stats()).toMatchObject({ requests: 1, accepted: 0, errors: 0 });
+    expect(e.timeline()).toMatchObject([{ requests: 1, accepted: 0, errors: 0 }]);
+    controller.abort();
+    await call;
+    expect(e.stats()).toMatchObject({ requests: 1, errors: 1, statuses: { none: 1 } });
   });
 });

@@ -4,11 +4,21 @@
  */
 import { resetAll } from "./admin.js";
 import { DEFAULT_MAX_BODY_BYTES, MAX_ID_LENGTH } from "./body.js";
-import { type Core, type EmulatorStats, HANDLE, type Handle, networkFault } from "./context.js";
+import {
+  type Core,
+  type EmulatorStats,
+  emptyStats,
+  HANDLE,
+  type Handle,
+  networkFault,
+} from "./context.js";
+import { type CorsOption, normalizeCors } from "./cors.js";
 import { type FaultConfig, type FaultKind, Faults } from "./faults.js";
 import { createHandle } from "./handler.js";
 import { type RequestLogEntry, RingLog } from "./log.js";
+import { normalizeRateLimit, type RateLimit, TokenBucket } from "./rate-limit.js";
 import { type SeedOptions, Store, type TransactionInfo } from "./state.js";
+import { Timeline, type TimelineSecond } from "./timeline.js";
 
 export interface EmulatorOptions {
   /** The apps' API keys the emulator knows (default `["API_KEY"]`, as in API.md's examples). */
@@ -33,8 +43,17 @@ export interface EmulatorOptions {
   readonly logLimit?: number;
   /** Transactions remembered for `transaction(token)` (default 100,000; oldest forgotten). */
   readonly transactionLimit?: number;
-  /** Answer CORS preflights and add `Access-Control-Allow-*` headers (default false, like Batch). */
-  readonly cors?: boolean;
+  /**
+   * CORS (default false, like Batch): `true` (or `["*"]`) allows any origin; a list of origins
+   * (`["http://127.0.0.1:5173"]`) allows those only, each echoed with `Vary: Origin`.
+   */
+  readonly cors?: CorsOption;
+  /**
+   * Answer 429 with `Retry-After` once calls to Batch's routes exceed this rate: calls per
+   * second, or `{ callsPerSecond, burst }` (a token bucket on the `now` clock; default burst:
+   * one second's worth). Default: no limit.
+   */
+  readonly rateLimit?: number | RateLimit;
   /** Clock for timestamps and the maintenance window (default `Date.now`). */
   readonly now?: () => number;
 }
@@ -82,6 +101,8 @@ export interface Emulator {
   readonly log: () => RequestLogEntry[];
   readonly clearLog: () => void;
   readonly stats: () => EmulatorStats & { pending: number };
+  /** The same counts second by second (seconds with traffic only, the last 3600), oldest first. */
+  readonly timeline: () => TimelineSecond[];
   /** Back to the initial state: no users, no transactions, initial faults and seed, empty log. */
   readonly reset: () => void;
   /** Stops timers and releases hanging requests; later calls to `fetch` reject. */
@@ -90,7 +111,7 @@ export interface Emulator {
 }
 
 /**
- * The handler with transport context (raw path, pre-read body, socket signal), for the Node
+ * The handler with transport context (raw path, socket signal, release on close), for the Node
  * server. Kept off the public type: a `Symbol.for` key, non-enumerable.
  */
 export function handleOf(emulator: object): Handle | undefined {
@@ -127,18 +148,32 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   if (!Number.isInteger(seed)) throw new TypeError("seed must be an integer.");
 
+  let cors: Core["cors"];
+  let rateLimit: Core["rateLimit"];
+  const now = options.now ?? Date.now;
+  try {
+    cors = normalizeCors(options.cors);
+  } catch (error) {
+    throw new TypeError((error as Error).message);
+  }
+  if (options.rateLimit !== undefined) {
+    rateLimit = new TokenBucket(normalizeRateLimit(options.rateLimit), now());
+  }
+
   let closed = false;
   const core: Core = {
     store: new Store(keys, processingDelayMs, transactionLimit),
     faults: new Faults(options.faults, seed),
     log: new RingLog(logLimit),
-    stats: { requests: 0, accepted: 0, idsAccepted: 0, errors: 0, faults: 0 },
+    stats: emptyStats(),
     restApiKey,
     restrictedApps: new Set(restricted),
     maxBodyBytes,
     maxIdLength,
-    cors: options.cors ?? false,
-    now: options.now ?? Date.now,
+    cors,
+    rateLimit,
+    timeline: new Timeline(),
+    now,
     onClose: new Set(),
     isClosed: () => closed,
     initialFaults: options.faults,
@@ -174,7 +209,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     failNext: (kind, count = 1) => core.faults.failNext(kind, count),
     log: () => core.log.entries(),
     clearLog: () => core.log.clear(),
-    stats: () => ({ ...core.stats, pending: store.pending }),
+    stats: () => ({ ...core.stats, statuses: { ...core.stats.statuses }, pending: store.pending }),
+    timeline: () => core.timeline.seconds(),
     reset: () => resetAll(core),
     close: () => {
       if (closed) return;

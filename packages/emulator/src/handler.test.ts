@@ -144,7 +144,6 @@ describe("bulk delete: DELETE /1.0/{API_KEY}/data/users", () => {
     ["not JSON", "user1,user2"],
     ["truncated JSON", '["user1",'],
     ["single quotes", "['user1']"],
-    ["100,000 unclosed brackets", "[".repeat(100_000)],
   ])("refuses %s with 400/32", async (_label, body) => {
     const r = await answer(await del(emulator(), "/1.0/API_KEY/data/users", { body }));
     expect(r).toMatchObject({ status: 400, body: errorOf(32) });
@@ -166,6 +165,8 @@ describe("bulk delete: DELETE /1.0/{API_KEY}/data/users", () => {
     ["an empty-string id", [""]],
     ["a nested array", [["user1"]]],
     ["100,000 nested brackets", `${"[".repeat(100_000)}${"]".repeat(100_000)}`],
+    // Refused at its second byte: the first problem in reading order wins.
+    ["100,000 unclosed brackets", "[".repeat(100_000)],
   ])("refuses %s with 400/31 and deletes nothing", async (_label, value) => {
     const e = emulator();
     e.seed(API_KEY, ["user1"]);
@@ -195,10 +196,53 @@ describe("bulk delete: DELETE /1.0/{API_KEY}/data/users", () => {
     expect((await del(e, "/1.0/API_KEY/data/users", { body })).status).toBe(200);
   });
 
+  /** An endless body repeating `chunk` after `first`; counts what was pulled. */
+  function endless(first: string, chunk: string) {
+    const encoder = new TextEncoder();
+    const state = { bytes: 0, cancelled: false, stream: undefined as unknown as ReadableStream };
+    const repeated = encoder.encode(chunk);
+    state.stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        state.bytes += first.length;
+        controller.enqueue(encoder.encode(first));
+      },
+      pull(controller) {
+        if (state.bytes > 64 * 1024 * 1024) throw new Error("read far past any bound");
+        state.bytes += repeated.byteLength;
+        controller.enqueue(repeated);
+      },
+      cancel() {
+        state.cancelled = true;
+      },
+    });
+    return state;
+  }
+
+  it.each([
+    ["a deep [[[[ body", "[", "[".repeat(64 * 1024), /position 0 is an array/],
+    ["too many ids", '["u"', ',"u"'.repeat(16 * 1024), /more than 10000 ids/],
+    ["a too long id", '["', "x".repeat(64 * 1024), /position 0 is longer than 1023/],
+    ["objects", "[", "{}".repeat(32 * 1024), /position 0 is an object/],
+  ])("refuses %s after reading a bounded prefix", async (_label, first, chunk, message) => {
+    const e = emulator();
+    const body = endless(first, chunk);
+    const r = await answer(
+      await del(e, "/1.0/API_KEY/data/users", { body: body.stream, duplex: "half" } as RequestInit),
+    );
+    expect(r).toMatchObject({ status: 400, body: errorOf(31) });
+    expect((r.body as { error_message: string }).error_message).toMatch(message);
+    // At most a few chunks of 64 KiB, then the stream is cancelled.
+    expect(body.bytes).toBeLessThan(256 * 1024);
+    expect(body.cancelled).toBe(true);
+  });
+
   it("cuts an oversized streamed body off at the cap with 413/31", async () => {
     const e = emulator({ maxBodyBytes: 1024 });
     let pulls = 0;
     const endless = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("["));
+      },
       pull(controller) {
         pulls++;
         if (pulls > 100_000) throw new Error("the emulator read far past the cap");
@@ -264,6 +308,66 @@ describe("auth", () => {
       body: "junk",
     });
     expect(r.status).toBe(401);
+  });
+
+  /** A body that counts how often it is read from (its first pull comes on the first read). */
+  function countedBody() {
+    const body = { pulls: 0, stream: undefined as unknown as ReadableStream<Uint8Array> };
+    body.stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          body.pulls++;
+          controller.enqueue(new TextEncoder().encode('["user1"]'));
+          controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return body;
+  }
+
+  it.each([
+    ["a wrong REST key", "/1.0/API_KEY/data/users", { "x-authorization": "WRONG" }],
+    ["no REST key", "/1.0/API_KEY/data/users", {}],
+    ["an unknown API key", "/1.0/NOPE/data/users", { "x-authorization": REST_API_KEY }],
+    ["an admin route without the key", "/_emulator/faults", {}],
+  ])("answers 401 to %s without reading the body", async (_label, path, headers) => {
+    const e = emulator();
+    const body = countedBody();
+    const r = await e.fetch(`http://emulator.test${path}`, {
+      method: path.startsWith("/_emulator") ? "PUT" : "DELETE",
+      headers,
+      body: body.stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(r.status).toBe(401);
+    expect(body.pulls).toBe(0);
+  });
+
+  it("answers 401 before any fault or latency", async () => {
+    const e = emulator({ faults: { serverError: 1, latencyMs: 60_000 } });
+    const body = countedBody();
+    const r = await e.fetch("http://emulator.test/1.0/API_KEY/data/users", {
+      method: "DELETE",
+      headers: { "x-authorization": "WRONG" },
+      body: body.stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(r.status).toBe(401);
+    expect(body.pulls).toBe(0);
+    expect(e.stats().faults).toBe(0);
+  });
+
+  it("answers 413 to a declared Content-Length over the cap without reading the body", async () => {
+    const e = emulator({ maxBodyBytes: 1000 });
+    const body = countedBody();
+    const r = await del(e, "/1.0/API_KEY/data/users", {
+      headers: { "content-length": "1001" },
+      body: body.stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(r.status).toBe(413);
+    expect(body.pulls).toBe(0);
   });
 
   it("answers 403/12 for an app whose plan lacks the API", async () => {
@@ -387,6 +491,8 @@ describe("log", () => {
       idsAccepted: 4,
       errors: 3,
       faults: 1,
+      rateLimited: 0,
+      statuses: { "200": 2, "400": 1, "404": 1, "500": 1 },
       pending: 2,
     });
   });

@@ -1,29 +1,29 @@
 /**
- * The request handler: Batch's two DELETE routes (hono routes them), preceded by the gate
- * every non-admin request goes through (oversized body, faults, latency, the request log).
- * Web APIs only: this runs unchanged on Node, Deno, workerd and in browsers.
+ * The request handler: Batch's two DELETE routes (hono routes them). Every call to them goes
+ * through the same steps, cheapest first, so a request is refused on its headers before its
+ * body is read: route and method (404), auth (401) and plan (403), a declared size over the
+ * cap (413); then the bulk body, parsed as it streams in (413 past the cap); then the rate
+ * limit (429), faults and latency; then the verdict on the id or the body (400), and the
+ * deletion is accepted. Web APIs only: this runs unchanged on Node, Deno, workerd and in
+ * browsers.
  */
 import { Hono } from "hono";
 import { mountAdmin } from "./admin.js";
 import { restKeyMatches } from "./auth.js";
-import {
-  idProblem,
-  MAX_IDS_PER_CALL,
-  parseJson,
-  readBodyCapped,
-  tooLargeRefusal,
-  validateIdList,
-} from "./body.js";
+import { declaredTooLarge, idProblem, MAX_IDS_PER_CALL, tooLargeRefusal } from "./body.js";
 import {
   type Core,
   type Env,
   type Handle,
   type HandleContext,
+  isNetworkFault,
   networkFault,
   type RequestMeta,
 } from "./context.js";
+import { allowedOrigin, withCors } from "./cors.js";
 import { badGatewayResponse, errorResponse, type Refusal, refusalResponse } from "./errors.js";
 import type { FaultDecision } from "./faults.js";
+import { readIdList } from "./id-stream.js";
 import { redactPath } from "./log.js";
 
 /** The request target (path and query) of an absolute URL string, as given. */
@@ -125,19 +125,6 @@ function faultResponse(decision: FaultDecision): Response | undefined {
   }
 }
 
-const CORS_HEADERS: Record<string, string> = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "DELETE, GET, POST, PUT, OPTIONS",
-  "access-control-allow-headers": "Content-Type, X-Authorization",
-  "access-control-expose-headers": "Retry-After",
-  "access-control-max-age": "600",
-};
-
-function withCors(response: Response): Response {
-  for (const [name, value] of Object.entries(CORS_HEADERS)) response.headers.set(name, value);
-  return response;
-}
-
 /** The API key segment of `/1.0/{key}/...`, decoded; auth checked (401/10) and plan (403/12). */
 function authorize(core: Core, request: Request, path: string): Refusal | { apiKey: string } {
   const keySegment = path.slice(5, path.indexOf("/", 5));
@@ -166,6 +153,49 @@ function authorize(core: Core, request: Request, path: string): Refusal | { apiK
     };
   }
   return { apiKey };
+}
+
+/** What the headers alone decide: auth and plan (`authorize`), then a declared size over the cap. */
+function checkHeaders(core: Core, request: Request, path: string): Refusal | { apiKey: string } {
+  const auth = authorize(core, request, path);
+  if ("name" in auth) return auth;
+  if (declaredTooLarge(request, core.maxBodyBytes)) return tooLargeRefusal(core.maxBodyBytes);
+  return auth;
+}
+
+/**
+ * The rate limit, then faults and latency, for an authorized call. Returns the answer that
+ * replaces the route's, or undefined to go on; a `reset` throws, a `hang` never settles.
+ */
+async function gate(
+  core: Core,
+  env: HandleContext & { meta: RequestMeta },
+): Promise<Response | undefined> {
+  const { meta } = env;
+  const limited = core.rateLimit?.take(meta.at);
+  if (limited !== undefined && !limited.ok) {
+    meta.rateLimited = true;
+    return errorResponse(
+      "TOO_MANY_REQUESTS",
+      "Too many requests: the emulator's rate limit is reached, retry after the Retry-After delay.",
+      { headers: { "retry-after": String(limited.retryAfterSeconds) } },
+    );
+  }
+  const decision = core.faults.decide(meta.at);
+  if (decision.latencyMs > 0) await sleep(decision.latencyMs, env.signal);
+  if (decision.kind !== null) {
+    meta.fault = decision.kind;
+    core.stats.faults++;
+  }
+  if (decision.kind === "reset") {
+    meta.record(null);
+    throw networkFault("ECONNRESET", "other side closed (emulated connection reset)");
+  }
+  if (decision.kind === "hang") {
+    meta.record(null);
+    return hang(core, env.signal, env.release);
+  }
+  return faultResponse(decision);
 }
 
 function accepted(
@@ -198,56 +228,64 @@ function createApp(core: Core): Hono<Env> {
       "No such route: use DELETE /1.0/{API_KEY}/data/users/{ID} or DELETE /1.0/{API_KEY}/data/users.",
     ),
   );
-  app.onError(() =>
-    errorResponse(
+  app.onError((error, c) => {
+    // A dropped connection or a client that left is no answer: let it through to the transport.
+    if (isNetworkFault(error) || c.env.signal?.aborted) throw error;
+    return errorResponse(
       "SERVER_ERROR",
       "The emulator failed to handle this request: retry with backoff.",
-    ),
-  );
+    );
+  });
 
   mountAdmin(app, core);
 
   app.delete("/1.0/:apiKey/data/users", async (c) => {
-    const auth = authorize(core, c.req.raw, c.req.path);
+    const request = c.req.raw;
+    const meta = c.env.meta;
+    const auth = checkHeaders(core, request, c.req.path);
     if ("name" in auth) return refusalResponse(auth);
-    const env = c.env;
-    const read =
-      env.body === undefined
-        ? await readBodyCapped(c.req.raw, core.maxBodyBytes)
-        : env.body === "too-large"
-          ? ({ kind: "too-large" } as const)
-          : env.body.byteLength === 0
-            ? ({ kind: "empty" } as const)
-            : ({ kind: "bytes", bytes: env.body } as const);
-    if (read.kind === "empty") {
+    const body = await readIdList(request.body, {
+      maxBytes: core.maxBodyBytes,
+      maxIds: MAX_IDS_PER_CALL,
+      maxIdLength: core.maxIdLength,
+    }).catch((error: unknown) => {
+      throw networkFault("ECONNRESET", `the request body failed: ${(error as Error)?.name}`);
+    });
+    if (body.kind === "too-large") return refusalResponse(tooLargeRefusal(core.maxBodyBytes));
+    const gated = await gate(core, c.env);
+    if (gated !== undefined) return gated;
+    if (body.kind === "empty") {
       return errorResponse(
         "MISSING_PARAMETER",
         'The request body is missing: send a JSON array of user ids, such as ["user1","user2"].',
       );
     }
-    if (read.kind === "too-large") return refusalResponse(tooLargeRefusal(core.maxBodyBytes));
-    const json = parseJson(read.bytes);
-    if (!json.ok) return refusalResponse(json.refusal);
-    if (Array.isArray(json.value)) env.meta.ids = json.value.length;
-    const list = validateIdList(json.value, MAX_IDS_PER_CALL, core.maxIdLength);
-    if (!list.ok) return refusalResponse(list.refusal);
-    return accepted(core, env.meta, auth.apiKey, "bulk", list.ids);
+    if (body.kind === "refused") {
+      meta.ids = body.elements;
+      return refusalResponse(body.refusal);
+    }
+    meta.ids = body.ids.length;
+    return accepted(core, meta, auth.apiKey, "bulk", body.ids);
   });
 
   // `/data/users/`: the single-delete route with an empty id.
-  app.delete("/1.0/:apiKey/data/users/", (c) => {
-    const auth = authorize(core, c.req.raw, c.req.path);
+  app.delete("/1.0/:apiKey/data/users/", async (c) => {
+    const auth = checkHeaders(core, c.req.raw, c.req.path);
     if ("name" in auth) return refusalResponse(auth);
+    const gated = await gate(core, c.env);
+    if (gated !== undefined) return gated;
     return errorResponse(
       "MISSING_PARAMETER",
       "The custom user id is missing from the URL: DELETE /1.0/{API_KEY}/data/users/{ID}.",
     );
   });
 
-  app.delete("/1.0/:apiKey/data/users/:id", (c) => {
+  app.delete("/1.0/:apiKey/data/users/:id", async (c) => {
     const path = c.req.path;
-    const auth = authorize(core, c.req.raw, path);
+    const auth = checkHeaders(core, c.req.raw, path);
     if ("name" in auth) return refusalResponse(auth);
+    const gated = await gate(core, c.env);
+    if (gated !== undefined) return gated;
     c.env.meta.ids = 1;
     const id = decodeSegment(path.slice(path.lastIndexOf("/") + 1));
     if (id === undefined) {
@@ -273,57 +311,80 @@ export function createHandle(core: Core): Handle {
   return async (request, context = {}) => {
     if (core.isClosed()) throw networkFault("ECONNREFUSED", "the emulator is closed");
     const rawPath = context.rawPath ?? targetOf(request.url);
-    const meta: RequestMeta = { ids: 0, fault: null };
-    const env = { ...context, rawPath, meta };
     const method = request.method;
+    const cors = core.cors;
+    const origin = cors && allowedOrigin(cors, request);
 
-    if (core.cors && method === "OPTIONS") {
-      return withCors(new Response(null, { status: 204 }));
+    if (cors && method === "OPTIONS" && origin !== undefined) {
+      return withCors(cors, origin, new Response(null, { status: 204 }), true);
     }
+    const signal = context.signal ?? request.signal;
+    const at = core.now();
+    let recorded = false;
+    const meta: RequestMeta = {
+      at,
+      ids: 0,
+      fault: null,
+      rateLimited: false,
+      record: (status) => {
+        if (recorded) return;
+        recorded = true;
+        record(core, rawPath, method, meta, status);
+      },
+    };
+    const env = { ...context, rawPath, signal, meta };
     if (isAdminPath(pathOf(rawPath))) {
       const response = await app.fetch(request, env);
-      return core.cors ? withCors(response) : response;
+      return cors ? withCors(cors, origin, response) : response;
     }
-
-    const at = core.now();
+    // Counted on arrival (a call held by latency or a hang is already a request).
     core.stats.requests++;
-    const record = (status: number | null) => {
-      core.log.push({
-        at,
-        method,
-        path: redactPath(rawPath, core.store.apiKeys),
-        ids: meta.ids,
-        status,
-        fault: meta.fault,
-        ...(meta.token === undefined ? {} : { token: meta.token }),
-      });
-      if (status === 200) {
-        core.stats.accepted++;
-        core.stats.idsAccepted += meta.ids;
-      } else core.stats.errors++;
-    };
-
+    core.timeline.at(at).requests++;
     let response: Response;
-    if (context.body === "too-large") {
-      response = refusalResponse(tooLargeRefusal(core.maxBodyBytes));
-    } else {
-      const decision = core.faults.decide(at);
-      if (decision.latencyMs > 0) await sleep(decision.latencyMs, context.signal ?? request.signal);
-      if (decision.kind !== null) {
-        meta.fault = decision.kind;
-        core.stats.faults++;
-      }
-      if (decision.kind === "reset") {
-        record(null);
-        throw networkFault("ECONNRESET", "other side closed (emulated connection reset)");
-      }
-      if (decision.kind === "hang") {
-        record(null);
-        return hang(core, context.signal ?? request.signal, context.release);
-      }
-      response = faultResponse(decision) ?? (await app.fetch(request, env));
+    try {
+      response = await app.fetch(request, env);
+    } catch (error) {
+      meta.record(null);
+      throw error;
     }
-    record(response.status);
-    return core.cors ? withCors(response) : response;
+    meta.record(response.status);
+    return cors ? withCors(cors, origin, response) : response;
   };
+}
+
+/** Logs a call to Batch's routes and counts it, overall and in its second. */
+function record(
+  core: Core,
+  rawPath: string,
+  method: string,
+  meta: RequestMeta,
+  status: number | null,
+): void {
+  core.log.push({
+    at: meta.at,
+    method,
+    path: redactPath(rawPath, core.store.apiKeys),
+    ids: meta.ids,
+    status,
+    fault: meta.fault,
+    ...(meta.token === undefined ? {} : { token: meta.token }),
+  });
+  const { stats } = core;
+  const second = core.timeline.at(meta.at);
+  const key = status === null ? "none" : String(status);
+  stats.statuses[key] = (stats.statuses[key] ?? 0) + 1;
+  if (status === 200) {
+    stats.accepted++;
+    stats.idsAccepted += meta.ids;
+    second.accepted++;
+    second.idsAccepted += meta.ids;
+    return;
+  }
+  stats.errors++;
+  second.errors++;
+  if (status === 429) second.tooManyRequests++;
+  if (meta.rateLimited) {
+    stats.rateLimited++;
+    second.rateLimited++;
+  }
 }

@@ -4,8 +4,14 @@
  * The Node HTTP server is in `@batch-custom-data/emulator/node`.
  */
 export { timingSafeEqual } from "./auth.js";
-export { DEFAULT_MAX_BODY_BYTES, MAX_ID_LENGTH, MAX_IDS_PER_CALL } from "./body.js";
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  LARGEST_LEGAL_BULK_BODY,
+  MAX_ID_LENGTH,
+  MAX_IDS_PER_CALL,
+} from "./body.js";
 export type { EmulatorStats, HandleContext } from "./context.js";
+export type { CorsOption } from "./cors.js";
 export {
   createEmulator,
   type Emulator,
@@ -21,4 +27,6 @@ export {
   type Instant,
 } from "./faults.js";
 export type { RequestLogEntry } from "./log.js";
+export type { RateLimit } from "./rate-limit.js";
 export type { SeedOptions, TransactionInfo, TransactionStatus } from "./state.js";
+export type { TimelineSecond } from "./timeline.js";

@@ -5,6 +5,7 @@
 // where `baseUrl` is the emulator served over HTTP on 127.0.0.1 for the network cases.
 // A case is `{ name, fn(ctx) }`; it passes when `fn` resolves.
 import { deleteCases } from "./cases-deletes.js";
+import { emulatorCases } from "./cases-emulator.js";
 import { errorCases } from "./cases-errors.js";
 import { networkCases } from "./cases-network.js";
 import { portableCases } from "./cases-portable.js";
@@ -17,5 +18,6 @@ export const cases = [
   ...resilienceCases,
   ...safetyCases,
   ...portableCases,
+  ...emulatorCases,
   ...networkCases,
 ];
