@@ -279,7 +279,9 @@ describe("deleteUsers: every id accounted, whatever the answers (property)", () 
             await sleep(ms);
             inFlight--;
             if (status === 200) return tokenReply(`t${k}`);
-            if (status === 429) pauses.push([Date.now(), Date.now() + 1000]);
+            // On the clock fakeFetch stamps calls with (the fake performance.now).
+            const now = performance.now();
+            if (status === 429) pauses.push([now, now + 1000]);
             return status === 429 ? tooMany(1) : reply(status);
           });
           const ids = range(n);
