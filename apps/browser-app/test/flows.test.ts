@@ -197,6 +197,10 @@ describe("bulk deletion", () => {
     expect(await page.locator("#bulk-confirmed").textContent()).toBe("1,750");
     expect(await page.locator("#bulk-failed").textContent()).toBe("250");
     expect(await page.locator("#bulk-pending").textContent()).toBe("0");
+    // Screen readers hear the outcome (polite live region), not every tick of the bar.
+    await expect
+      .poll(() => page.locator("#announcer").textContent())
+      .toBe("Done: 1,750 deleted, 250 not deleted; the failed ids can be downloaded.");
     expect(await page.locator("#report-reasons-body").textContent()).toMatch(
       /MALFORMED_PARAMETER\s*250/,
     );

@@ -38,22 +38,24 @@ function withoutOptIn<T extends BrowserOptIn | undefined>(
 }
 
 /**
- * The core's client factories behind the guard: in a browser (as `inBrowser` tells), making
- * a client (which needs the REST key) throws a `BatchValidationError` naming
+ * The core's `createClient` behind the guard: in a browser (as `inBrowser` tells), making a
+ * client (which needs the REST key) throws a `BatchValidationError` naming
  * `dangerouslyAllowBrowser`, before anything is sent or even checked.
  */
-export function guardedFactories(inBrowser: () => boolean) {
-  return {
-    createClient(options: BrowserClientOptions): core.BatchClient {
-      refuse("createClient", options, inBrowser);
-      return core.createClient(withoutOptIn(options) as core.ClientOptions);
-    },
-    createClientFromEnv(
-      environment: env.EnvRecord,
-      overrides?: Partial<core.ClientOptions> & BrowserOptIn,
-    ): core.BatchClient {
-      refuse("createClientFromEnv", overrides, inBrowser);
-      return env.createClientFromEnv(environment, withoutOptIn(overrides));
-    },
-  };
+export function guardedCreateClient(
+  options: BrowserClientOptions,
+  inBrowser: () => boolean,
+): core.BatchClient {
+  refuse("createClient", options, inBrowser);
+  return core.createClient(withoutOptIn(options) as core.ClientOptions);
+}
+
+/** The core's `createClientFromEnv` behind the same guard. */
+export function guardedCreateClientFromEnv(
+  environment: env.EnvRecord,
+  overrides: (Partial<core.ClientOptions> & BrowserOptIn) | undefined,
+  inBrowser: () => boolean,
+): core.BatchClient {
+  refuse("createClientFromEnv", overrides, inBrowser);
+  return env.createClientFromEnv(environment, withoutOptIn(overrides));
 }
