@@ -2,6 +2,7 @@
 // request the page made (URL, headers, body), every answer's body, and the page's storage.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { AxeResults } from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
@@ -99,4 +100,36 @@ export async function open(browser: Browser, url: string, viewport = DESKTOP): P
 export function screenshotPath(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   return `${ARTIFACTS}${name}.png`;
+}
+
+const AXE = fileURLToPath(new URL("../node_modules/axe-core/axe.min.js", import.meta.url));
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * What axe-core (WCAG 2.1 A and AA, plus its best practices) finds wrong with the page as it
+ * is now: contrast, labels, roles, landmarks, names. Injected by the test, not a request.
+ */
+export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const { axe } = window as unknown as { axe: { run(options: object): Promise<AxeResults> } };
+    const result = await axe.run({
+      runOnly: {
+        type: "tag",
+        values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+      },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      targets: v.nodes.map((n) => String(n.target)),
+    }));
+  });
 }

@@ -5,7 +5,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, launch, open, PHONE, type Session, screenshotPath } from "./browser.js";
+import {
+  accessibilityViolations,
+  DESKTOP,
+  launch,
+  open,
+  PHONE,
+  type Session,
+  screenshotPath,
+} from "./browser.js";
 import { PAGE_DIR, type Stack, startStack } from "./stack.js";
 
 let stack: Stack;
@@ -51,6 +59,11 @@ async function expectNoSecrets(session: Session) {
   expect(session.problems, "uncaught errors in the page").toEqual([]);
 }
 
+/** No WCAG 2.1 A/AA violation (nor axe's best practices) in the page as it is now. */
+async function expectAccessible(session: Session) {
+  expect(await accessibilityViolations(session.page)).toEqual([]);
+}
+
 async function screenshots(session: Session, name: string) {
   await session.page.screenshot({ path: screenshotPath(`${name}.desktop`), fullPage: true });
   await session.page.setViewportSize(PHONE);
@@ -73,6 +86,7 @@ describe("delete my data", () => {
       path: screenshotPath("delete-my-data-signin.desktop"),
       fullPage: true,
     });
+    await expectAccessible(session);
 
     await page.getByLabel("User id", { exact: true }).fill("alice@example.com");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -80,6 +94,7 @@ describe("delete my data", () => {
       .poll(() => page.getByText("Signed in as alice@example.com").isVisible())
       .toBe(true);
 
+    await expectAccessible(session);
     // Submitting without the confirmation is refused, said next to the box.
     await page.getByRole("button", { name: "Delete my data" }).click();
     const box = page.getByRole("checkbox", { name: /permanently deleted/ });
@@ -111,6 +126,7 @@ describe("delete my data", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]!.headers.authorization).toMatch(/^Bearer eyJ/);
 
+    await expectAccessible(session);
     await screenshots(session, "delete-my-data");
     await expectNoSecrets(session);
     await session.context.close();
@@ -135,6 +151,7 @@ describe("delete my data", () => {
         path: screenshotPath("delete-my-data-busy.desktop"),
         fullPage: true,
       });
+      await expectAccessible(session);
     } finally {
       stack.emulator.setFaults({});
     }
@@ -188,6 +205,7 @@ describe("bulk deletion", () => {
       .toMatch(/^2,000 user ids in erasure-requests\.txt/);
     await page.setViewportSize(PHONE);
     await page.screenshot({ path: screenshotPath("bulk-deletion-checked.phone"), fullPage: true });
+    await expectAccessible(session);
     await page.setViewportSize(DESKTOP);
 
     await page.getByRole("button", { name: "Start deletion" }).click();
@@ -230,6 +248,7 @@ describe("bulk deletion", () => {
       expect(kept, id).toBe(failedSet.has(id));
     }
 
+    await expectAccessible(session);
     await screenshots(session, "bulk-deletion");
     await expectNoSecrets(session);
     await session.context.close();
@@ -260,6 +279,7 @@ describe("bulk deletion", () => {
     await session.settle();
     expect(session.requests.filter((r) => r.url.startsWith(stack.proxyUrl))).toEqual([]);
     await page.screenshot({ path: screenshotPath("bulk-bad-line.desktop"), fullPage: true });
+    await expectAccessible(session);
     await expectNoSecrets(session);
     await session.context.close();
   });
