@@ -5,12 +5,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "@batch-custom-data/emulator/node";
+import { createEmulator, serve } from "@batch-custom-data/emulator/node";
 import { bundleEmulator } from "./harness/bundle.js";
 import { runChromium } from "./harness/chromium.js";
 import { runDeno } from "./harness/deno.js";
 import { runNode } from "./harness/node.js";
 import { coreDist, resultsDir } from "./harness/paths.js";
+import { withRedirects } from "./harness/redirect.js";
 import { settle, writeResult } from "./harness/results.js";
 import { runWorkerd } from "./harness/workerd.js";
 import { cases } from "./suite/conformance.js";
@@ -58,13 +59,15 @@ async function prepare() {
     const core = coreDist();
     console.log(`core under test: ${core}`);
     const emulatorBundle = await bundleEmulator(tmp);
+    const emulator = createEmulator({ apps: [API_KEY], restApiKey: REST_KEY, cors: true });
+    // The emulator, plus a redirecting route for the redirect case (harness/redirect.js).
     const served = await serve(
-      { apps: [API_KEY], restApiKey: REST_KEY, cors: true },
+      { fetch: withRedirects((request) => emulator.fetch(request)) },
       { hostname: "127.0.0.1", port: 0 },
     );
     console.log(`emulator served at ${served.baseUrl}`);
     const options = { baseUrl: served.baseUrl, coreDist: core, emulatorBundle, tmp };
-    return { served, options };
+    return { served: { close: () => served.close().finally(() => emulator.close()) }, options };
   } catch (error) {
     console.error(`setup failed: ${error.message}`);
     return { error: `setup failed: ${error.message}` };

@@ -104,7 +104,7 @@ export async function measureDelete({ cli, library, count, file, emulator, tmpDi
           restApiKey: REST_API_KEY,
         }),
       ]
-    : [cli.path, "delete", "--file", file];
+    : [cli.path, "delete", "--file", file, "--yes"];
   const result = await peakRss(args, { env, timeoutMs, tmpDir });
   const server = await emulator.call("end");
   const ok = result.code === 0 && server.idsAccepted === count;

@@ -87,13 +87,61 @@ describe("Journal", () => {
     expect(lines(p).map((l) => (l ? JSON.parse(l).chunk : l))).toEqual([undefined, 0, 1, ""]);
   });
 
-  it("a torn header is a new journal", () => {
+  it("a torn header is the new journal of a run killed as it began", () => {
     const p = path();
     writeFileSync(p, '{"journal":"batch-cus');
     const journal = new Journal(p, options);
     expect(journal.repaired).toBe(true);
     journal.close();
     expect(JSON.parse(lines(p)[0]!)).toMatchObject({ journal: "batch-custom-data" });
+  });
+
+  it("a file that is not a journal is refused and left as it is, whatever its shape", () => {
+    for (const text of ["user-1\nuser-2\nuser-3", "user-1", "\n\n\n", '{"id":"u1"}\n{"id":"u2"}']) {
+      const p = path();
+      writeFileSync(p, text);
+      expect(() => new Journal(p, options), JSON.stringify(text)).toThrow(
+        /is not a batch-custom-data journal: .*It was left as it is\./,
+      );
+      expect(readFileSync(p, "utf8")).toBe(text);
+    }
+    // A big file of ids is not read whole to find that out.
+    const big = path();
+    writeFileSync(big, `${"x".repeat(1 << 20)}\n`);
+    expect(() => new Journal(big, options)).toThrow(/not a batch-custom-data journal/);
+  });
+
+  it("a header changed by hand is refused before anything is written", () => {
+    const p = path();
+    new Journal(p, options).close();
+    const header = JSON.parse(lines(p)[0]!);
+    const cases: [object, RegExp][] = [
+      [{ chunkSize: 0 }, /line 1: chunkSize must be a whole number from 1 to 10000/],
+      [{ chunkSize: 10_001 }, /chunkSize/],
+      [{ chunkSize: "3" }, /chunkSize/],
+      [{ apps: 0 }, /apps must be a whole number from 1/],
+      [{ target: "x" }, /target must be 32 hex digits/],
+    ];
+    for (const [change, message] of cases) {
+      const tampered = path();
+      const text = `${JSON.stringify({ ...header, ...change })}\n{"chunk":0,"ids":1,"sha256":"`;
+      writeFileSync(tampered, text);
+      expect(() => new Journal(tampered, options)).toThrow(message);
+      expect(readFileSync(tampered, "utf8")).toBe(text);
+    }
+    const entry = path();
+    writeFileSync(entry, `${lines(p)[0]}\n{"chunk":-1,"ids":1,"sha256":"x"}\n`);
+    expect(() => new Journal(entry, options)).toThrow(/line 2 is not a journal entry/);
+    const tooMany = path();
+    writeFileSync(tooMany, `${lines(p)[0]}\n{"chunk":0,"ids":4,"sha256":"x"}\n`);
+    expect(() => new Journal(tooMany, options)).toThrow(/line 2 is not a journal entry/);
+  });
+
+  it("without a target (a dry run without keys) the journal's apps are not checked", () => {
+    const p = path();
+    new Journal(p, options).close();
+    const journal = new Journal(p, { ...options, target: undefined, apps: 0, readOnly: true });
+    expect(journal.chunkSize).toBe(3);
   });
 
   it("refuses a journal of other apps, another chunk size, another version, or damage", () => {
@@ -119,6 +167,9 @@ describe("Journal", () => {
       `${JSON.stringify({ journal: "batch-custom-data", version: 9, chunkSize: 3 })}\n`,
     );
     refuse({}, /version 9 journal/, future);
+    const notJson = path();
+    writeFileSync(notJson, "{oops\n");
+    refuse({}, /is not a batch-custom-data journal/, notJson);
     const damaged = path();
     writeFileSync(damaged, `${readFileSync(p, "utf8")}garbage\n{"chunk":0,"ids":1,"sha256":"x"}\n`);
     refuse({}, /line 2 is not valid JSON/, damaged);

@@ -16,9 +16,11 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  readSync,
   truncateSync,
   writeSync,
 } from "node:fs";
+import { MAX_IDS_PER_CALL } from "@batch-custom-data/node";
 import { chunkHash } from "./hash.js";
 
 export const JOURNAL_VERSION = 1;
@@ -46,15 +48,23 @@ export class JournalError extends Error {
 }
 
 export interface JournalOptions {
-  /** `--chunk-size` when given: must match an existing journal's. */
+  /** `--chunk-size` (or BATCH_CHUNK_SIZE) when given: must match an existing journal's. */
   chunkSize?: number;
   /** Used for a new journal when `chunkSize` is not given. */
   defaultChunkSize: number;
   apps: number;
-  target: string;
+  /** What the journal is for (hash.ts). Unknown in a dry run without keys: then not checked. */
+  target?: string;
   /** Dry run: read an existing journal, create nothing, write nothing. */
   readOnly?: boolean;
 }
+
+/** How every header starts (JSON.stringify keeps the order the header is built in). */
+const HEADER_START = '{"journal":"batch-custom-data",';
+const TORN_HEADER = Symbol("torn header");
+
+const isCount = (n: unknown, max = Number.MAX_SAFE_INTEGER): n is number =>
+  Number.isSafeInteger(n) && (n as number) >= 1 && (n as number) <= max;
 
 export class Journal {
   readonly path: string;
@@ -67,49 +77,79 @@ export class Journal {
   written = 0;
   #fd: number | undefined;
 
+  /** Everything is checked before anything is written: a file that is no journal is left as is. */
   constructor(path: string, options: JournalOptions) {
     this.path = path;
-    const text = existsSync(path) ? readFileSync(path, "utf8") : "";
-    const lines = text.split("\n");
-    // A run killed mid-write leaves a last line without its newline: it is cut off.
-    const torn = lines.pop() ?? "";
-    const repaired = torn !== "";
-    if (repaired && !options.readOnly) {
-      truncateSync(path, Buffer.byteLength(text) - Buffer.byteLength(torn));
-    }
-    if (lines.every((line) => line.trim() === "")) {
+    // The first line decides: a file of ids given to --resume by mistake is not read whole.
+    const first = existsSync(path) ? this.#firstLine() : undefined;
+    if (first === undefined || first === TORN_HEADER) {
       this.header = {
         journal: "batch-custom-data",
         version: JOURNAL_VERSION,
         chunkSize: options.chunkSize ?? options.defaultChunkSize,
         apps: options.apps,
-        target: options.target,
+        target: options.target ?? "",
         createdAt: new Date().toISOString(),
       };
+      // A header torn by a kill as the journal was created: the journal of that run, empty.
+      this.repaired = first === TORN_HEADER;
       if (!options.readOnly) {
         this.#fd = openSync(path, "w");
         this.#append(this.header);
       }
-    } else {
-      this.header = this.#readHeader(lines[0]!, options);
-      for (let i = 1; i < lines.length; i++) {
-        const entry = Object(this.#parse(lines[i]!, i + 1)) as Partial<JournalEntry>;
-        if (
-          !Number.isInteger(entry.chunk) ||
-          !Number.isInteger(entry.ids) ||
-          typeof entry.sha256 !== "string"
-        ) {
-          throw new JournalError(
-            `${path} line ${i + 1} is not a journal entry: use a new journal file.`,
-          );
-        }
-        const versions = this.confirmed.get(entry.chunk!) ?? new Set();
-        versions.add(`${entry.ids}:${entry.sha256}`);
-        this.confirmed.set(entry.chunk!, versions);
-      }
-      if (!options.readOnly) this.#fd = openSync(path, "a");
+      return;
     }
-    this.repaired = repaired;
+    this.header = this.#readHeader(first, options);
+    const text = readFileSync(path, "utf8");
+    const lines = text.split("\n");
+    // A run killed mid-write leaves a last line without its newline: cut off below.
+    const torn = lines.pop() ?? "";
+    for (let i = 1; i < lines.length; i++) {
+      const entry = Object(this.#parse(lines[i]!, i + 1)) as Partial<JournalEntry>;
+      if (
+        !Number.isSafeInteger(entry.chunk) ||
+        entry.chunk! < 0 ||
+        !isCount(entry.ids, this.header.chunkSize) ||
+        typeof entry.sha256 !== "string"
+      ) {
+        throw new JournalError(
+          `${path} line ${i + 1} is not a journal entry: use a new journal file.`,
+        );
+      }
+      const versions = this.confirmed.get(entry.chunk!) ?? new Set();
+      versions.add(`${entry.ids}:${entry.sha256}`);
+      this.confirmed.set(entry.chunk!, versions);
+    }
+    this.repaired = torn !== "";
+    if (options.readOnly) return;
+    if (this.repaired) truncateSync(path, Buffer.byteLength(text) - Buffer.byteLength(torn));
+    this.#fd = openSync(path, "a");
+  }
+
+  /**
+   * The first line, read alone (at most 4 KiB: a header is about 200 bytes): undefined for an
+   * empty file, `TORN_HEADER` for the start of a header cut off before its newline.
+   */
+  #firstLine(): string | typeof TORN_HEADER | undefined {
+    const fd = openSync(this.path, "r");
+    try {
+      const head = Buffer.alloc(4096);
+      const length = readSync(fd, head, 0, head.length, 0);
+      const text = head.subarray(0, length).toString("utf8");
+      const end = text.indexOf("\n");
+      if (end !== -1) return text.slice(0, end);
+      if (text === "") return undefined;
+      if (HEADER_START.startsWith(text) || text.startsWith(HEADER_START)) return TORN_HEADER;
+      throw this.#notAJournal();
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  #notAJournal(): JournalError {
+    return new JournalError(
+      `${this.path} is not a batch-custom-data journal: give a new file (or the journal of this run). It was left as it is.`,
+    );
   }
 
   #parse(line: string, number: number): unknown {
@@ -123,18 +163,33 @@ export class Journal {
   }
 
   #readHeader(line: string, options: JournalOptions): JournalHeader {
-    const header = Object(this.#parse(line, 1)) as JournalHeader;
-    if (header.journal !== "batch-custom-data" || typeof header.chunkSize !== "number") {
-      throw new JournalError(
-        `${this.path} is not a batch-custom-data journal: give a new file (or the journal of this run).`,
-      );
+    let header: Partial<JournalHeader>;
+    try {
+      header = Object(JSON.parse(line));
+    } catch {
+      throw this.#notAJournal();
     }
+    if (header.journal !== "batch-custom-data") throw this.#notAJournal();
     if (header.version !== JOURNAL_VERSION) {
       throw new JournalError(
         `${this.path} is a version ${header.version} journal; this CLI reads version ${JOURNAL_VERSION}.`,
       );
     }
-    if (header.target !== options.target || header.apps !== options.apps) {
+    const damaged = (field: string, rule: string) =>
+      new JournalError(
+        `${this.path} line 1: ${field} must be ${rule}; the header was changed since it was written: use a new journal file.`,
+      );
+    if (!isCount(header.chunkSize, MAX_IDS_PER_CALL)) {
+      throw damaged("chunkSize", `a whole number from 1 to ${MAX_IDS_PER_CALL}`);
+    }
+    if (!isCount(header.apps)) throw damaged("apps", "a whole number from 1");
+    if (typeof header.target !== "string" || !/^[0-9a-f]{32}$/.test(header.target)) {
+      throw damaged("target", "32 hex digits");
+    }
+    if (
+      options.target !== undefined &&
+      (header.target !== options.target || header.apps !== options.apps)
+    ) {
       throw new JournalError(
         `${this.path} was written for other app keys or another base URL (BATCH_API_KEY, BATCH_BASE_URL): resume with the same configuration, or use a new journal file.`,
       );
@@ -144,7 +199,7 @@ export class Journal {
         `${this.path} was written with --chunk-size ${header.chunkSize}: resume with the same chunk size (or leave --chunk-size out).`,
       );
     }
-    return header;
+    return header as JournalHeader;
   }
 
   get chunkSize(): number {

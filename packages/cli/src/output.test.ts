@@ -1,8 +1,15 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parseFaults } from "./emulator.js";
-import { createPrinter, createRedactor, seconds, secretsFromEnv, useColor } from "./output.js";
-import { createProgress } from "./progress.js";
+import {
+  count,
+  createPrinter,
+  createRedactor,
+  seconds,
+  secretsFromEnv,
+  useColor,
+  Verbatim,
+} from "./output.js";
 
 describe("redaction", () => {
   it("replaces every key from the environment, raw or percent-encoded, longest first", () => {
@@ -16,6 +23,10 @@ describe("redaction", () => {
     expect(createRedactor([])("same")).toBe("same");
     // Too short to be a real key: redacting it would mangle the output.
     expect(secretsFromEnv({ BATCH_API_KEY: "1" })).toEqual([]);
+    // Labelled apps: the key alone is a secret too, wherever it shows up.
+    expect(secretsFromEnv({ BATCH_API_KEY: "ios=iosKey_123456,android=andKey_654321" })).toEqual(
+      expect.arrayContaining(["iosKey_123456", "andKey_654321"]),
+    );
   });
 
   it("the printer redacts both streams", async () => {
@@ -29,6 +40,15 @@ describe("redaction", () => {
     expect(stdout.read().toString()).toBe("a *** b\n");
     expect(stderr.read().toString()).toBe("c *** d\n");
   });
+
+  it("prints the ids the user asked for as they are, even one holding a key", async () => {
+    const stdout = new PassThrough();
+    const io = { stdout, stderr: new PassThrough(), stdin: process.stdin, env: {} } as never;
+    const print = createPrinter(io, createRedactor(["secret_123456"]));
+    print.out("key secret_123456: ", new Verbatim('"user-secret_123456"'), " secret_123456\n");
+    await print.flush();
+    expect(stdout.read().toString()).toBe('key ***: "user-secret_123456" ***\n');
+  });
 });
 
 describe("formatting", () => {
@@ -38,23 +58,9 @@ describe("formatting", () => {
     expect(useColor({ isTTY: false } as never, {})).toBe(false);
     expect(seconds(1234)).toBe("1.2 s");
     expect(seconds(65_432)).toBe("65 s");
-  });
-
-  it("plain progress lines when stderr is not a TTY", () => {
-    const stderr = new PassThrough();
-    const io = { stdout: new PassThrough(), stderr, stdin: process.stdin, env: {} } as never;
-    const progress = createProgress(io, { total: 10 });
-    progress.update({ read: 10, sent: 10, confirmed: 4, failed: 1, skipped: 2, calls: 2 });
-    progress.stop();
-    expect(stderr.read().toString()).toMatch(
-      /^progress: 7\/10 ids \(70%\), 4 confirmed, 1 failed, 2 skipped, [\d,]+ ids\/s/,
-    );
-    const unknown = new PassThrough();
-    const p2 = createProgress({ ...(io as object), stderr: unknown } as never);
-    p2.stop();
-    expect(unknown.read().toString()).toMatch(
-      /^progress: 0 ids, 0 confirmed, 0 failed, 0 ids\/s\n$/,
-    );
+    expect(count(1, "id")).toBe("1 id");
+    expect(count(12_345, "id")).toBe("12,345 ids");
+    expect(count(0, "entry", "entries")).toBe("0 entries");
   });
 });
 

@@ -1,20 +1,22 @@
 /**
  * Everything the CLI prints goes through here: a redactor made from the keys in the
  * environment replaces them with `***`, whatever printed them (defence in depth: nothing is
- * meant to print a key in the first place).
+ * meant to print a key in the first place). The one exception is text the user asked for as
+ * is, their ids in the report of failed ids: an id is never rewritten, even one that happens
+ * to contain a key.
  */
 import { ENV } from "@batch-custom-data/node";
 
 export const EXIT = {
   /** Every id confirmed. */
   ok: 0,
-  /** Some ids were not deleted (they are listed). */
+  /** Some ids were not deleted (they are listed), or nothing was sent because you said no. */
   failed: 1,
-  /** Usage or configuration error: the message says what to set or fix. */
+  /** Usage or configuration error: the message says what to set or fix. Nothing was sent. */
   usage: 2,
-  /** Interrupted (SIGINT): calls in flight finished, the report was printed. */
+  /** Stopped by SIGINT (Ctrl-C): the report was printed. */
   interrupted: 130,
-  /** Terminated (SIGTERM), same as SIGINT otherwise. */
+  /** Stopped by SIGTERM, same as SIGINT otherwise. */
   terminated: 143,
 } as const;
 
@@ -24,12 +26,11 @@ export type Redactor = (text: string) => string;
 const MIN_SECRET_LENGTH = 6;
 
 export function secretsFromEnv(env: Readonly<Record<string, string | undefined>>): string[] {
-  const secrets = [
-    ...(env[ENV.apiKey] ?? "").split(",").map((key) => key.trim()),
-    env[ENV.restApiKey] ?? "",
-    (env[ENV.restApiKey] ?? "").trim(),
-  ];
-  return secrets.filter((s) => s.length >= MIN_SECRET_LENGTH);
+  const apps = (env[ENV.apiKey] ?? "").split(",").map((key) => key.trim());
+  // A labelled app (`ios=KEY`): the key is what follows the first `=`.
+  const keys = apps.flatMap((app) => [app, app.slice(app.indexOf("=") + 1)]);
+  const rest = env[ENV.restApiKey] ?? "";
+  return [...keys, rest, rest.trim()].filter((s) => s.length >= MIN_SECRET_LENGTH);
 }
 
 export function createRedactor(secrets: readonly string[]): Redactor {
@@ -40,6 +41,13 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   return (text) => needles.reduce((out, needle) => out.split(needle).join("***"), text);
 }
 
+/** Text printed as is: the ids the user asked to get back. Everything else is redacted. */
+export class Verbatim {
+  constructor(readonly text: string) {}
+}
+
+export type Piece = string | Verbatim;
+
 export interface Io {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
@@ -48,7 +56,9 @@ export interface Io {
 }
 
 export interface Printer {
-  out(text: string): void;
+  /** Writes to stdout: strings redacted, `Verbatim` pieces as they are. */
+  out(...pieces: Piece[]): void;
+  /** Writes to stderr, redacted. */
   err(text: string): void;
   readonly redact: Redactor;
   /** Resolves once everything written so far is flushed. */
@@ -57,7 +67,10 @@ export interface Printer {
 
 export function createPrinter(io: Io, redact: Redactor): Printer {
   return {
-    out: (text) => void io.stdout.write(redact(text)),
+    out: (...pieces) =>
+      void io.stdout.write(
+        pieces.map((p) => (p instanceof Verbatim ? p.text : redact(p))).join(""),
+      ),
     err: (text) => void io.stderr.write(redact(text)),
     redact,
     flush: () =>
@@ -78,6 +91,10 @@ export const paint = (on: boolean, code: number, text: string) =>
   on ? `\x1b[${code}m${text}\x1b[0m` : text;
 
 export const int = (n: number) => n.toLocaleString("en-US");
+
+/** `1 id`, `2 ids`: a count and its noun. */
+export const count = (n: number, noun: string, plural = `${noun}s`) =>
+  `${int(n)} ${n === 1 ? noun : plural}`;
 
 export function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;

@@ -176,17 +176,151 @@ describe("main (in-process)", () => {
       [["delete", "--file", "-", "--column", "0", "--delimiter", ";;"], {}, /one character/],
       [["delete", "--file", ""], {}, /needs a path/],
       [["delete", "a", "--resume", dir], {}, /--resume .*cannot use this file \(EISDIR\)/],
+      [["delete", "a"], { BATCH_REST_API_KEY: "" }, /BATCH_REST_API_KEY is not set/],
+      [["delete", "a"], { BATCH_BASE_URL: "nope" }, /^BATCH_BASE_URL: /],
+      [["delete"], {}, /No ids given/],
+      [["delete", "a", "--file", "x"], {}, /not both/],
+      [["delete", "--file", join(dir, "missing.txt")], {}, /no such file/],
+      [["delete", "--file", dir], {}, /is a directory/],
+      [["delete", "--file", "-", "--format", "csv"], {}, /needs --column/],
+      [["delete", "--file", "-", "--field", "id", "--format", "lines"], {}, /--field applies to/],
+      [
+        ["delete", "--concurrency", "0", "a"],
+        {},
+        /--concurrency must be a whole number from 1 to 256/,
+      ],
+      [["delete", "--chunk-size", "10001", "a"], {}, /--chunk-size must be/],
+      [["delete", "--stop-grace", "-1", "a"], {}, /--stop-grace must be/],
+      [
+        ["delete", "--format", "xml", "--file", "-"],
+        {},
+        /Allowed choices are lines, csv, ndjson, json/,
+      ],
+      [["delete", "--bogus", "a"], {}, /unknown option '--bogus'/],
+      [["delete", ""], {}, /Argument 1: the id is empty/],
+      [["delete", "a", "-"], {}, /- \(stdin\) is the only input/],
+      [["frobnicate"], {}, /unknown command/],
       [[], {}, /^$/],
     ];
     for (const [argv, env, message] of cases) {
       const r = await run(argv, { env });
       expect(r.code, argv.join(" ")).toBe(2);
+      expect(r.out, argv.join(" ")).toBe("");
       expect(r.err.replace(/^error: /, ""), argv.join(" ")).toMatch(
         argv.length ? message : /Usage/,
       );
     }
     expect((await run(["--version"])).out).toBe("0.0.0\n");
-    expect((await run(["delete", "--help"])).out).toContain("--resume <JOURNAL>");
+  });
+
+  it("--help of each command: examples, environment, exit codes; no odd defaults", async () => {
+    const top = await run(["--help"]);
+    expect(top.code).toBe(0);
+    expect(top.out).toMatch(/Examples:[\s\S]*Each command's --help/);
+    const help = (await run(["delete", "--help"])).out;
+    for (const part of [
+      "--resume <JOURNAL>",
+      "-y, --yes",
+      "-q, --quiet",
+      "--progress",
+      "--stop-grace <MS>",
+      "Examples:",
+      "batch-custom-data delete - --yes --json",
+      "Environment:",
+      "BATCH_API_KEY",
+      "BATCH_REST_API_KEY",
+      "BATCH_CHUNK_SIZE",
+      "NODE_DEBUG",
+      "Exit codes:",
+      "130  stopped by SIGINT (143: SIGTERM)",
+      "Confirmation:",
+    ]) {
+      expect(help, part).toContain(part);
+    }
+    const emulator = (await run(["emulator", "--help"])).out;
+    expect(emulator).toMatch(/Examples:[\s\S]*Exit codes:/);
+    expect(emulator).toContain("(default: a made-up one, printed)");
+    expect(emulator).not.toContain("(default: [])");
+  });
+
+  it("- reads stdin; more than 1,000 ids without a terminal need --yes", async () => {
+    served.emulator.seed(APP, ["u1", "u2", "-"]);
+    const dash = await run(["delete", "-", "--json"], { stdin: "u1\nu2\n" });
+    expect(dash.code).toBe(0);
+    expect(JSON.parse(dash.out)).toMatchObject({ requested: 2, confirmed: 2 });
+    await served.emulator.settled();
+    expect(served.emulator.users(APP)).toEqual(["-"]);
+
+    const many = ids(1001).join("\n");
+    const refused = await run(["delete", "-", "--json"], { stdin: many });
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/more than 1,000 ids from stdin .*no terminal .*add --yes/);
+    expect(JSON.parse(refused.out)).toMatchObject({ ok: false, exitCode: 2 });
+    expect(served.emulator.stats().requests).toBe(1);
+    const forced = await run(["delete", "-", "--json", "--yes"], { stdin: many });
+    expect(JSON.parse(forced.out)).toMatchObject({ confirmed: 1001 });
+  });
+
+  it("--dry-run needs no key; --quiet and --progress decide what goes to stderr", async () => {
+    const dry = await run(["delete", "a", "b", "--dry-run", "--json"], {
+      env: { BATCH_API_KEY: "", BATCH_REST_API_KEY: "" },
+    });
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.out)).toMatchObject({ dryRun: true, ids: 2, apps: null, calls: null });
+
+    const plain = await run(["delete", "a"]);
+    expect(plain.err).toBe("");
+    const progress = await run(["delete", "a", "--progress"]);
+    expect(progress.err).toMatch(/^progress: 1\/1 ids \(100%\), 1 confirmed/);
+    const both = await run(["delete", "a", "--progress", "--quiet"]);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/cannot be used with/);
+  });
+
+  it("errors other than usage come with the JSON document too", async () => {
+    const journal = join(dir, "tampered.journal");
+    await writeFile(
+      journal,
+      `${JSON.stringify({ journal: "batch-custom-data", version: 1, chunkSize: 0, apps: 1, target: "0".repeat(32) })}\n`,
+    );
+    const r = await run(["delete", "a", "--resume", journal, "--json"]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out)).toMatchObject({
+      ok: false,
+      exitCode: 2,
+      error: { name: "UsageError", message: expect.stringMatching(/chunkSize must be/) },
+    });
+  });
+
+  it("a journal of other app keys, or another chunk size, is refused (exit 2)", async () => {
+    const APP2 = "inproc_app_key_android_2";
+    await served.close();
+    served = await serve(
+      createEmulator({ apps: [APP, APP2], restApiKey: REST, processingDelayMs: 0 }),
+      { port: 0, closeGraceMs: 100 },
+    );
+    const journal = join(dir, "other.journal");
+    expect((await run(["delete", "a", "b", "--resume", journal, "--chunk-size", "1"])).code).toBe(
+      0,
+    );
+    const otherApp = await run(["delete", "a", "b", "--resume", journal], {
+      env: { BATCH_API_KEY: APP2 },
+    });
+    expect(otherApp.code).toBe(2);
+    expect(otherApp.err).toMatch(/written for other app keys or another base URL/);
+    const otherSize = await run(["delete", "a", "b", "--resume", journal, "--chunk-size", "2"]);
+    expect(otherSize.code).toBe(2);
+    expect(otherSize.err).toMatch(/--chunk-size 1/);
+    // Other ids under the same journal: chunks whose ids differ are sent again.
+    const changed = await run(["delete", "a", "c", "--resume", journal, "--json"]);
+    expect(JSON.parse(changed.out)).toMatchObject({
+      confirmed: 1,
+      skipped: 1,
+      journal: { skippedChunks: 1, mismatched: 1 },
+    });
+    // The dry run tells what a resume would skip.
+    const dry = await run(["delete", "a", "c", "--resume", journal, "--dry-run"]);
+    expect(dry.out).toMatch(/2 chunks \(2 ids\) already confirmed would be skipped: 0 calls/);
   });
 
   it("a wrong base URL path (404) and a wrong key (401) are configuration errors", async () => {
@@ -212,12 +346,42 @@ describe("main (in-process)", () => {
     const r = await pending;
     expect(r.code).toBe(130);
     expect(r.err).toMatch(
-      /SIGINT: finishing the calls in flight[\s\S]*SIGINT: aborting the calls in flight/,
+      /SIGINT: stopping\. No new call or retry[\s\S]*SIGINT: aborting the calls in flight/,
     );
     const report = JSON.parse(r.out);
     expect(report).toMatchObject({ exitCode: 130, interrupted: true, confirmed: 0, failed: 2 });
     expect(report.error.message).toMatch(/calls in flight were aborted/);
     expect(report.failedIds).toEqual(["a", "b"]);
+  });
+
+  it("a server that fails every call: the core's circuit breaker stops the run, exit 1, says why", async () => {
+    await served.close();
+    served = await serve(
+      createEmulator({
+        apps: [APP],
+        restApiKey: REST,
+        processingDelayMs: 0,
+        faults: { maintenance: 1 },
+      }),
+      { port: 0, closeGraceMs: 100 },
+    );
+    const r = await run([
+      "delete",
+      "--chunk-size",
+      "1",
+      "--concurrency",
+      "1",
+      "--retries",
+      "0",
+      "--json",
+      ...ids(20),
+    ]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.stoppedBy.reason).toBe("breaker");
+    expect(report.error.message).toMatch(/^Stopped sending: calls kept failing after every retry/);
+    expect(report.calls).toBeLessThan(20);
+    expect(report.failedIds).toHaveLength(20);
   });
 
   it("a network failure is a failure (exit 1), retried first", async () => {

@@ -1,10 +1,12 @@
 /**
  * The `batch-custom-data` command line: commander parses, the commands run, and every
- * failure ends in an exit code (0, 1, 2, 130) with a message that never holds a key.
+ * failure ends in an exit code (0, 1, 2, 130, 143) with a message that never holds a key.
  */
-import { ID_FORMATS, type IdFormat } from "@batch-custom-data/node";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { type DeleteFlags, runDelete, UsageError } from "./delete.js";
+import { assertUtf8Args } from "./argv.js";
+import { deleteCommand, integer } from "./delete/command.js";
+import { json } from "./delete/render.js";
+import { runDelete } from "./delete.js";
 import { type EmulatorFlags, runEmulator } from "./emulator.js";
 import {
   createPrinter,
@@ -15,18 +17,9 @@ import {
   secretsFromEnv,
 } from "./output.js";
 import { createInterruption } from "./signals.js";
+import { CliError } from "./usage.js";
 
 export const VERSION = "0.0.0";
-
-function integer(flag: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}.`);
-    }
-    return n;
-  };
-}
 
 function rate(value: string): number {
   const n = Number(value);
@@ -38,16 +31,39 @@ function rate(value: string): number {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+const PROGRAM_HELP = `
+Examples:
+  $ batch-custom-data delete --file ids.txt --resume ids.journal
+  $ batch-custom-data delete --help
+  $ batch-custom-data emulator --port 8787
+
+Each command's --help lists its options, the environment variables it reads and its exit codes.
+`;
+
+const EMULATOR_HELP = `
+Examples:
+  $ batch-custom-data emulator                     # made-up keys, printed with a curl line
+  $ batch-custom-data emulator --port 0 --users 1000 --fault-rate 0.1 --seed 7
+
+Environment: none read (keys are given with --api-key and --rest-api-key, or made up).
+
+Exit codes:
+  0    stopped by SIGINT or SIGTERM
+  2    usage error, or the port is in use
+`;
+
 export interface Runtime {
   io: Io;
   argv: readonly string[];
+  /** The bytes of `argv` as the process got them, where the platform tells (argv.ts). */
+  rawArgv?: readonly Uint8Array[];
   /** Where signals come from (the process); tests may pass their own. */
   proc: Pick<NodeJS.Process, "on" | "off" | "once">;
 }
 
 /** Runs the CLI; resolves with the exit code. Never throws. */
-export async function main({ io, argv, proc }: Runtime): Promise<number> {
-  const json = argv.includes("--json");
+export async function main({ io, argv, rawArgv, proc }: Runtime): Promise<number> {
+  const wantsJson = argv.includes("--json");
   // Keys may come from the environment or (emulator) from flags: both are redacted everywhere.
   const flagKeys: string[] = [];
   argv.forEach((arg, i) => {
@@ -61,11 +77,20 @@ export async function main({ io, argv, proc }: Runtime): Promise<number> {
     createRedactor([...secretsFromEnv(io.env), ...flagKeys.filter((k) => k.length >= 6)]),
   );
 
-  const fail = (code: number, message: string) => {
+  const fail = (code: number, name: string, message: string) => {
     print.err(`error: ${message}\n`);
-    if (json && code === EXIT.usage) {
+    if (wantsJson) {
+      const interrupted = code === EXIT.interrupted || code === EXIT.terminated;
       print.out(
-        `${JSON.stringify({ ok: false, exitCode: code, error: { name: "UsageError", message } })}\n`,
+        json(
+          {
+            ok: false,
+            exitCode: code,
+            ...(interrupted && { interrupted }),
+            error: { name, message },
+          },
+          print.redact,
+        ),
       );
     }
     return code;
@@ -83,63 +108,23 @@ export async function main({ io, argv, proc }: Runtime): Promise<number> {
       writeErr: (text) => print.err(text),
       // Errors are printed once, by `fail`, with the JSON report when --json is given.
       outputError: () => {},
-    });
+    })
+    .addHelpText("after", PROGRAM_HELP);
 
-  program
-    .command("delete")
-    .description(
-      "Delete the custom data of the given users in every app of BATCH_API_KEY (comma-separated), with BATCH_REST_API_KEY.",
-    )
-    .argument("[ID...]", "user ids (or use --file)")
-    .option("--file <PATH>", "read ids from a file; - reads stdin")
-    .addOption(
-      new Option(
-        "--format <FORMAT>",
-        "format of --file (default: from the extension, else lines)",
-      ).choices(ID_FORMATS as string[]),
-    )
-    .option("--column <NAME|INDEX>", "csv: the id column, by header name or 0-based index")
-    .option("--header", "csv: the first row is a header (implied by a column name)")
-    .option("--delimiter <CHAR>", "csv: field delimiter (default ,)")
-    .option("--field <NAME>", 'ndjson: the field holding the id (default "id")')
-    .option(
-      "--concurrency <N>",
-      "chunks in flight at once (default 4)",
-      integer("--concurrency", 1, 256),
-    )
-    .option(
-      "--chunk-size <N>",
-      "ids per call (default 10000, the API's maximum)",
-      integer("--chunk-size", 1, 10_000),
-    )
-    .option(
-      "--base-url <URL>",
-      "API base URL (default BATCH_BASE_URL, else https://api.batch.com/1.0)",
-    )
-    .option(
-      "--timeout <MS>",
-      "per-attempt timeout in ms (default 30000)",
-      integer("--timeout", 1, 3_600_000),
-    )
-    .option(
-      "--retries <N>",
-      "retries of a retryable failure (default 5)",
-      integer("--retries", 0, 100),
-    )
-    .option("--json", "print one JSON report on stdout, nothing else")
-    .option("--dry-run", "check every id and show the plan; send nothing")
-    .option("--resume <JOURNAL>", "record confirmed chunks in JOURNAL; rerun to skip them")
-    .option("--no-precheck", "don't read --file once first to check and count the ids")
-    .action((ids: string[], options: DeleteFlags & { format?: IdFormat }) => {
-      result = (async () => {
-        const stop = createInterruption(proc, (message) => print.err(message));
-        try {
-          return await runDelete(ids, options, io, print, stop);
-        } finally {
-          stop.dispose();
-        }
-      })();
-    });
+  deleteCommand(program, (ids, flags) => {
+    result = (async () => {
+      const stop = createInterruption({
+        proc,
+        graceMs: flags.stopGrace,
+        notify: (message) => print.err(message),
+      });
+      try {
+        return await runDelete(ids, flags, { io, print, stop });
+      } finally {
+        stop.dispose();
+      }
+    })();
+  });
 
   program
     .command("emulator")
@@ -147,11 +132,10 @@ export async function main({ io, argv, proc }: Runtime): Promise<number> {
       "Serve the Batch Custom Data API emulator on 127.0.0.1 (for trials, demos and tests).",
     )
     .option("--port <PORT>", "port (0 picks a free one)", integer("--port", 0, 65_535), 8787)
-    .option(
-      "--api-key <KEY>",
-      "an app's API key (repeatable; default: a made-up one, printed)",
-      collect,
-      [],
+    .addOption(
+      new Option("--api-key <KEY>", "an app's API key (repeatable)")
+        .argParser(collect)
+        .default([], "a made-up one, printed"),
     )
     .option("--rest-api-key <KEY>", "the REST API key (default: a made-up one, printed)")
     .option(
@@ -172,12 +156,14 @@ export async function main({ io, argv, proc }: Runtime): Promise<number> {
       "seed users user-1 … user-N with custom data in each app",
       integer("--users", 0, 10_000_000),
     )
+    .addHelpText("after", EMULATOR_HELP)
     .action((options: EmulatorFlags) => {
       result = runEmulator(options, print, proc);
     });
 
   let code: number;
   try {
+    assertUtf8Args(argv, rawArgv);
     await program.parseAsync([...argv], { from: "user" });
     code = await result;
   } catch (error) {
@@ -188,13 +174,14 @@ export async function main({ io, argv, proc }: Runtime): Promise<number> {
         code = EXIT.usage; // no command: help shown
       else {
         const message = error.message.replace(/^error: /, "");
-        code = fail(EXIT.usage, `${message} (see batch-custom-data --help)`);
+        code = fail(EXIT.usage, "UsageError", `${message} (see batch-custom-data --help)`);
       }
-    } else if (error instanceof UsageError) {
-      code = fail(EXIT.usage, error.message);
+    } else if (error instanceof CliError) {
+      code = fail(error.exitCode, error.name, error.message);
     } else {
       // A bug or an I/O failure: say what it was (redacted), and that nothing is known to be done.
-      code = fail(EXIT.failed, `${(error as Error)?.message ?? error}`);
+      const { name = "Error", message = String(error) } = Object(error) as Partial<Error>;
+      code = fail(EXIT.failed, name, message);
     }
   }
   await print.flush();

@@ -1,7 +1,7 @@
 /**
  * Progress on stderr: a cli-progress bar when stderr is a TTY (ids done, confirmed, failed,
- * ids/s, and an ETA when the total is known), otherwise a plain line every `intervalMs`.
- * Colour only on a TTY and without NO_COLOR.
+ * ids/s, and an ETA when the total is known), otherwise, when asked for with --progress, a
+ * plain line every `intervalMs`. Colour only on a TTY and without NO_COLOR.
  */
 import type { Progress } from "@batch-custom-data/node";
 import cliProgress from "cli-progress";
@@ -19,6 +19,16 @@ export interface ProgressOptions {
   intervalMs?: number;
   label?: string;
 }
+
+/** Shown on a terminal unless --quiet; elsewhere (a log, CI) only with --progress. */
+export function showProgress(
+  stderr: Pick<NodeJS.WriteStream, "isTTY">,
+  flags: { quiet?: boolean; progress?: boolean },
+): boolean {
+  return flags.progress === true || (Boolean(stderr.isTTY) && flags.quiet !== true);
+}
+
+export const noProgress: ProgressView = { update() {}, stop() {} };
 
 const done = (p: Progress) => p.confirmed + p.failed + p.skipped;
 

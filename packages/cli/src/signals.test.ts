@@ -1,93 +1,115 @@
 import { EventEmitter } from "node:events";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { describe, expect, it } from "vitest";
-import { createInterruption, interruptible } from "./signals.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createInterruption, nextUnless } from "./signals.js";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("createInterruption", () => {
-  it("first signal stops, second aborts; SIGTERM exits 143", () => {
+  it("first signal stops, second aborts; SIGTERM exits 143; dispose removes the listeners", () => {
     const proc = new EventEmitter();
     const notes: string[] = [];
-    const stop = createInterruption(proc as never, (m) => notes.push(m));
-    expect(stop.stopped).toBe(false);
+    const stop = createInterruption({ proc: proc as never, notify: (m) => notes.push(m) });
+    expect(stop.signalName).toBeUndefined();
     proc.emit("SIGINT");
-    expect(stop.stopped).toBe(true);
-    expect(stop.forced).toBe(false);
-    expect(stop.signal.aborted).toBe(false);
+    expect(stop.stopSignal.aborted).toBe(true);
+    expect(stop.abortSignal.aborted).toBe(false);
+    expect(stop.signalName).toBe("SIGINT");
     expect(stop.exitCode).toBe(130);
     proc.emit("SIGINT");
-    expect(stop.forced).toBe(true);
-    expect(stop.signal.aborted).toBe(true);
-    expect(notes.join("")).toMatch(/finishing the calls in flight[\s\S]*aborting/);
+    expect(stop.abortSignal.aborted).toBe(true);
+    expect(stop.aborted).toBe("signal");
+    expect(notes.join("")).toMatch(
+      /SIGINT: stopping\. No new call or retry; calls in flight get 10 s to finish, then are aborted \(Ctrl-C aborts them now\)[\s\S]*SIGINT: aborting the calls in flight/,
+    );
+    proc.emit("SIGINT"); // a third changes nothing
+    expect(notes).toHaveLength(2);
     stop.dispose();
     expect(proc.listenerCount("SIGINT")).toBe(0);
+    expect(proc.listenerCount("SIGTERM")).toBe(0);
 
-    const term = createInterruption(proc as never);
+    const term = createInterruption({ proc: proc as never });
     proc.emit("SIGTERM");
     expect(term.exitCode).toBe(143);
     expect(term.signalName).toBe("SIGTERM");
     term.dispose();
   });
+
+  it("aborts the calls in flight when the grace after the first signal runs out", () => {
+    vi.useFakeTimers();
+    const notes: string[] = [];
+    const stop = createInterruption({ graceMs: 1500, notify: (m) => notes.push(m) });
+    stop.stop("SIGTERM");
+    expect(notes[0]).toMatch(/get 1.5 s to finish, .*a second signal aborts them now/);
+    vi.advanceTimersByTime(1499);
+    expect(stop.abortSignal.aborted).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(stop.abortSignal.aborted).toBe(true);
+    expect(stop.aborted).toBe("grace");
+    expect(notes[1]).toMatch(/Calls still in flight 1.5 s after SIGTERM: aborting them/);
+    stop.dispose();
+  });
+
+  it("no grace timer left once disposed", () => {
+    vi.useFakeTimers();
+    const stop = createInterruption({ graceMs: 1000 });
+    stop.stop();
+    stop.dispose();
+    vi.advanceTimersByTime(5000);
+    expect(stop.abortSignal.aborted).toBe(false);
+  });
 });
 
-describe("interruptible", () => {
-  it("racing reads against Ctrl-C keeps nothing already read alive (stdin memory stays flat)", async () => {
+describe("nextUnless", () => {
+  it("passes items through until the signal fires, and ends at once while a read waits", async () => {
+    const controller = new AbortController();
+    const waiting: AsyncIterator<string> = {
+      next: () => new Promise<IteratorResult<string>>(() => {}), // stdin with nothing coming
+    };
+    const items = (async function* () {
+      yield "a";
+    })();
+    expect(await nextUnless(items, controller.signal)).toEqual({ value: "a", done: false });
+    const pending = nextUnless(waiting, controller.signal);
+    controller.abort();
+    expect(await pending).toBeUndefined();
+    expect(await nextUnless(items, controller.signal)).toBeUndefined();
+  });
+
+  it("a read that fails is an error, unless the signal won first", async () => {
+    const controller = new AbortController();
+    const failing: AsyncIterator<string> = { next: () => Promise.reject(new Error("EIO")) };
+    await expect(nextUnless(failing, controller.signal)).rejects.toThrow("EIO");
+    let reject!: (e: Error) => void;
+    const late: AsyncIterator<string> = {
+      next: () => new Promise<IteratorResult<string>>((_, r) => (reject = r)),
+    };
+    const pending = nextUnless(late, controller.signal);
+    controller.abort();
+    reject(new Error("too late"));
+    expect(await pending).toBeUndefined();
+  });
+
+  it("keeps nothing already read alive (stdin memory stays flat)", async () => {
     v8.setFlagsFromString("--expose-gc");
     const gc = vm.runInNewContext("gc") as () => void;
-    const stop = createInterruption(new EventEmitter() as never);
+    const signal = new AbortController().signal;
     const refs: WeakRef<object>[] = [];
     const items = (async function* () {
       for (let i = 0; i < 2000; i++) yield { i };
     })();
-    for await (const item of interruptible(items, stop, true)) {
-      refs.push(new WeakRef(item));
-      if (item.i !== 1999) continue;
-      // WeakRef targets stay alive until the microtask queue drains: let it, then collect.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      gc();
+    for (;;) {
+      const next = await nextUnless(items, signal);
+      if (!next || next.done) break;
+      refs.push(new WeakRef(next.value));
     }
+    // WeakRef targets stay alive until the microtask queue drains: let it, then collect.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
     const alive = refs.slice(0, 1000).filter((ref) => ref.deref() !== undefined).length;
     expect(alive).toBe(0);
-    stop.dispose();
-  });
-
-  it("passes everything through when not stopped", async () => {
-    const stop = createInterruption();
-    for (const race of [false, true]) {
-      const out: string[] = [];
-      for await (const x of interruptible(["a", "b"], stop, race)) out.push(x);
-      expect(out).toEqual(["a", "b"]);
-    }
-  });
-
-  it("without racing, stops before the next item", async () => {
-    const stop = createInterruption();
-    const out: string[] = [];
-    for await (const x of interruptible(["a", "b", "c"], stop)) {
-      out.push(x);
-      stop.stop();
-    }
-    expect(out).toEqual(["a"]);
-  });
-
-  it("ends at once when stopped, even while the source waits", async () => {
-    const stop = createInterruption();
-    let returned = false;
-    const source: AsyncIterable<string> = {
-      [Symbol.asyncIterator]: () => ({
-        next: () => new Promise<IteratorResult<string>>(() => {}), // stdin with nothing coming
-        return: async () => {
-          returned = true;
-          return { done: true, value: undefined };
-        },
-      }),
-    };
-    const it = interruptible(source, stop, true)[Symbol.asyncIterator]();
-    const pending = it.next();
-    stop.stop();
-    expect(await pending).toEqual({ done: true, value: undefined });
-    expect(returned).toBe(true);
-    expect(await it.next()).toEqual({ done: true, value: undefined });
-    expect(await it.return!()).toEqual({ done: true, value: undefined });
   });
 });

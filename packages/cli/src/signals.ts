@@ -1,47 +1,74 @@
 /**
- * Ctrl-C: the first SIGINT (or SIGTERM) stops reading ids and sending new calls, and lets the
- * calls in flight finish; a second one aborts those too. Either way the report is printed.
+ * SIGINT and SIGTERM. The first one stops: no id read, no call and no retry sent after it, and
+ * the calls in flight get a grace period (10 s by default) to finish before they are aborted.
+ * A second signal aborts them at once. Either way the report is printed, and the exit code
+ * says which signal came (130, 143).
  */
 import { EXIT } from "./output.js";
 
+export type SignalName = "SIGINT" | "SIGTERM";
+
 export interface Interruption {
-  /** A stop was asked for: read no more ids, send no new call. */
-  readonly stopped: boolean;
-  /** A second signal came: calls in flight are aborted (`signal` fired). */
-  readonly forced: boolean;
-  readonly signal: AbortSignal;
+  /** Fires at the first signal: the run's graceful stop. */
+  readonly stopSignal: AbortSignal;
+  /** Fires at a second signal, or when the grace after the first runs out: abort the calls. */
+  readonly abortSignal: AbortSignal;
+  /** The first signal that came, if any. */
+  readonly signalName: SignalName | undefined;
+  /** What aborted the calls in flight, if anything did. */
+  readonly aborted: "signal" | "grace" | undefined;
   /** 130 after SIGINT, 143 after SIGTERM. */
   readonly exitCode: number;
-  readonly signalName: string;
-  /** Resolves at the first stop. */
-  readonly whenStopped: Promise<void>;
-  /** Stops, as a signal would. */
-  stop(signalName?: "SIGINT" | "SIGTERM"): void;
+  /** Stops, as a signal would (the second call aborts). */
+  stop(name?: SignalName): void;
   dispose(): void;
 }
 
-export function createInterruption(
-  proc?: Pick<NodeJS.Process, "on" | "off">,
-  notify?: (message: string) => void,
-): Interruption {
-  const controller = new AbortController();
-  let release!: () => void;
-  const whenStopped = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const state = { stopped: false, forced: false, name: "SIGINT" as "SIGINT" | "SIGTERM" };
-  const stop = (name: "SIGINT" | "SIGTERM" = "SIGINT") => {
-    if (!state.stopped) {
-      state.stopped = true;
-      state.name = name;
+export interface InterruptionOptions {
+  /** Where signals come from (the process); tests pass their own. */
+  proc?: Pick<NodeJS.Process, "on" | "off">;
+  /** How long calls in flight may take after the first signal (default 10 s). */
+  graceMs?: number;
+  notify?: (message: string) => void;
+}
+
+export const DEFAULT_GRACE_MS = 10_000;
+
+export function createInterruption(options: InterruptionOptions = {}): Interruption {
+  const { proc, graceMs = DEFAULT_GRACE_MS, notify } = options;
+  const stopper = new AbortController();
+  const aborter = new AbortController();
+  let name: SignalName | undefined;
+  let aborted: "signal" | "grace" | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const abort = (why: "signal" | "grace", message: string) => {
+    if (aborted) return;
+    aborted = why;
+    clearTimeout(timer);
+    notify?.(message);
+    aborter.abort(new Error(message.trim()));
+  };
+  const stop = (signal: SignalName = "SIGINT") => {
+    if (name === undefined) {
+      name = signal;
+      const again = signal === "SIGINT" ? "Ctrl-C" : "a second signal";
       notify?.(
-        `\n${name}: finishing the calls in flight, sending nothing new (${name === "SIGINT" ? "Ctrl-C" : "signal"} again to abort them).\n`,
+        `\n${signal}: stopping. No new call or retry; calls in flight get ${seconds(graceMs)} to finish, then are aborted (${again} aborts them now).\n`,
       );
-      release();
-    } else if (!state.forced) {
-      state.forced = true;
-      notify?.(`\n${name}: aborting the calls in flight.\n`);
-      controller.abort();
+      stopper.abort(new Error(`Stopped by ${signal}.`));
+      timer = setTimeout(
+        () =>
+          abort(
+            "grace",
+            `\nCalls still in flight ${seconds(graceMs)} after ${signal}: aborting them.\n`,
+          ),
+        graceMs,
+      );
+      // The calls in flight keep the process alive; the timer alone must not.
+      timer.unref?.();
+    } else {
+      abort("signal", `\n${signal}: aborting the calls in flight.\n`);
     }
   };
   const onInt = () => stop("SIGINT");
@@ -49,81 +76,43 @@ export function createInterruption(
   proc?.on("SIGINT", onInt);
   proc?.on("SIGTERM", onTerm);
   return {
-    get stopped() {
-      return state.stopped;
-    },
-    get forced() {
-      return state.forced;
-    },
-    signal: controller.signal,
-    get exitCode() {
-      return state.name === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
-    },
+    stopSignal: stopper.signal,
+    abortSignal: aborter.signal,
     get signalName() {
-      return state.name;
+      return name;
     },
-    whenStopped,
+    get aborted() {
+      return aborted;
+    },
+    get exitCode() {
+      return name === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
+    },
     stop,
     dispose() {
+      clearTimeout(timer);
       proc?.off("SIGINT", onInt);
       proc?.off("SIGTERM", onTerm);
     },
   };
 }
 
+const seconds = (ms: number) => `${ms / 1000} s`;
+
 /**
- * Ends `source` once a stop is asked for. With `race` (a source that can wait for input
- * indefinitely, like stdin) a pending read is raced rather than awaited, and the source is
- * closed in the background; without it (a file, arguments) the stop is checked before each
- * read, which costs nothing per id.
+ * The next item of `iterator`, or `undefined` once `signal` fires, even while the read waits
+ * (stdin, a FIFO with nothing coming). One listener per read, removed when it settles: racing
+ * a long-lived promise instead would keep every item read reachable through its reactions.
  */
-export function interruptible<T>(
-  source: Iterable<T> | AsyncIterable<T>,
-  stop: Interruption,
-  race = false,
-): AsyncIterable<T> {
-  if (!race) {
-    return (async function* () {
-      for await (const item of source) {
-        if (stop.stopped) return;
-        yield item;
-      }
-    })();
-  }
-  return {
-    [Symbol.asyncIterator]() {
-      const it: Iterator<T> | AsyncIterator<T> =
-        Symbol.asyncIterator in source
-          ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
-          : (source as Iterable<T>)[Symbol.iterator]();
-      const ended: IteratorResult<T> = { done: true, value: undefined };
-      // One reaction on the stop, registered once, wakes whichever read is pending. Racing
-      // each read against the long-lived stop promise instead would leave a reaction per id
-      // on it, each keeping its id reachable: memory growing with the input.
-      let wake: ((result: IteratorResult<T>) => void) | undefined;
-      stop.whenStopped.then(() => wake?.(ended));
-      const close = () => {
-        Promise.resolve(it.return?.()).catch(() => {});
-      };
-      return {
-        async next() {
-          if (stop.stopped) return ended;
-          const next = Promise.resolve(it.next());
-          next.catch(() => {}); // if the stop wins, a later failure of this read is moot
-          const result = await new Promise<IteratorResult<T>>((resolve, reject) => {
-            wake = resolve;
-            next.then(resolve, reject);
-          }).finally(() => {
-            wake = undefined;
-          });
-          if (stop.stopped && result === ended) close();
-          return result;
-        },
-        async return() {
-          close();
-          return ended;
-        },
-      };
-    },
-  };
+export function nextUnless<T>(
+  iterator: AsyncIterator<T>,
+  signal: AbortSignal,
+): Promise<IteratorResult<T> | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const next = Promise.resolve(iterator.next());
+    next.catch(() => {}); // a read that fails after the stop won is moot
+    next.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

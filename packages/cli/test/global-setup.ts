@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export default function setup() {
+  if (process.env.BCD_CLI) return; // another build, under test as it is
   const root = fileURLToPath(new URL("..", import.meta.url));
   const cli = join(root, "dist", "cli.js");
   const src = join(root, "src");

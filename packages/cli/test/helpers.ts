@@ -4,13 +4,18 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createEmulator, type Emulator, type EmulatorOptions } from "@batch-custom-data/emulator";
 import { type ServedEmulator, serve } from "@batch-custom-data/emulator/node";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
-export const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+/** The built CLI; BCD_CLI points the tests at another build (e.g. main's, to see a test fail). */
+export const CLI = process.env.BCD_CLI ?? fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
 /** Keys that must never appear in any output. Long and random-looking, as real ones are. */
 export const APP = "e2eAppKey_5f1c0b7e9a2d4c6b8e0f";
@@ -20,6 +25,47 @@ export const SECRETS = [APP, APP2, REST];
 
 /** Every output of every child, for the final scan. */
 export const outputs: { args: string[]; text: string }[] = [];
+
+/**
+ * After the file's tests: neither key, raw or percent-encoded, in any output of any run (and
+ * at least `runs` runs, so the scan cannot pass by seeing nothing).
+ */
+export function scanOutputsForKeys(runs = 1) {
+  afterAll(() => {
+    expect(outputs.length).toBeGreaterThanOrEqual(runs);
+    for (const { args, text } of outputs) {
+      for (const secret of SECRETS) {
+        expect(text.includes(secret), `a key in the output of: ${args.join(" ")}`).toBe(false);
+        expect(text.includes(encodeURIComponent(secret))).toBe(false);
+      }
+    }
+  });
+}
+
+/** A temporary folder for the file's tests, removed after them. */
+export function tempDir(prefix: string): (name: string) => string {
+  let dir = "";
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  return (name) => join(dir, name);
+}
+
+/** The emulator served for one test at a time, closed after it. */
+export function emulatorPerTest(): (options?: EmulatorOptions) => Promise<ServedEmulator> {
+  let served: ServedEmulator | undefined;
+  afterEach(async () => {
+    await served?.close();
+    served = undefined;
+  });
+  return async (options) => {
+    served = await serveEmulator(options);
+    return served;
+  };
+}
 
 export interface Run {
   code: number | null;

@@ -209,7 +209,8 @@ describe("consumer", () => {
     const job = await waitDone("poison");
     expect(job).toMatchObject({ confirmed: 0, failed: 2, errors: { BatchValidationError: 2 } });
     expect((await call("/failed", { id: "poison", page: {} })).body.items).toEqual(["fine", bad]);
-    expect(logs.some((line) => line.includes('"malformed":1'))).toBe(true);
+    // Counted in whichever consumer batch the local Queue put it (with others' malformed ones).
+    expect(logs.some((line) => /"malformed":[1-9]/.test(line))).toBe(true);
   });
 });
 

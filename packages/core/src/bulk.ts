@@ -1,11 +1,19 @@
 import { assertIdSource, chunks, type IdSource } from "./chunk.js";
-import { type ClientConfig, checkCount } from "./config.js";
-import { BatchAbortError, BatchDeleteError } from "./errors.js";
+import { type ClientConfig, checkCount, checkThreshold } from "./config.js";
+import {
+  BatchDeleteError,
+  BatchHookError,
+  BatchSourceError,
+  BatchValidationError,
+  describeThrown,
+  type HookName,
+} from "./errors.js";
 import { assertIds, MAX_IDS_PER_CALL } from "./ids.js";
-import type { DeleteUsersReport, ErrorSummary } from "./report.js";
-import { summarize } from "./report.js";
+import { IdReadError, isIdReadError } from "./read/error.js";
+import { type DeleteUsersReport, summarize } from "./report.js";
 import { buildDeleteUsersRequest } from "./request.js";
-import { abortError, send } from "./send.js";
+import { errorOf, send } from "./send.js";
+import { Breaker, halts, RunStop } from "./stop.js";
 
 export interface Progress {
   /** Ids read from the input so far. */
@@ -29,7 +37,14 @@ export interface ChunkOutcome {
 }
 
 export interface DeleteUsersOptions {
+  /** Abort: ends the run at once. Calls in flight are aborted and reported failed. */
   signal?: AbortSignal;
+  /**
+   * Graceful stop: reads no more ids, sends no new call and no new retry (a call waiting to
+   * retry ends with its last error), lets calls in flight finish. Ids read but not sent are
+   * reported not attempted (`STOPPED`).
+   */
+  stopSignal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
   /** Awaited as each chunk settles: the hook for journals and resumable jobs. */
   onChunk?: (outcome: ChunkOutcome) => unknown;
@@ -37,14 +52,20 @@ export interface DeleteUsersOptions {
   skipChunk?: (index: number, ids: readonly string[]) => boolean;
   concurrency?: number;
   chunkSize?: number;
-  /** Default true: reject with a `BatchDeleteError` when any id was not deleted. */
+  /** The circuit breaker: see `ClientOptions.maxConsecutiveFailures` (the default). */
+  maxConsecutiveFailures?: number;
+  /**
+   * Default true: reject with a `BatchDeleteError` when any id was not deleted. An abort, a
+   * source's error or a hook's always reject.
+   */
   throwOnFailure?: boolean;
 }
 
 /**
  * The bulk path: ids → chunks → one call per chunk and app, `concurrency` chunks in flight →
- * a report that accounts for every id read. A chunk is read only when a worker is free to
- * send it, so a stream of any length runs in the memory of the chunks in flight.
+ * a report that accounts for every id read, whatever stops the run. A chunk is read only when
+ * a worker is free to send it, so a stream of any length runs in the memory of the chunks in
+ * flight.
  */
 export async function deleteUsers(
   config: ClientConfig,
@@ -53,23 +74,17 @@ export async function deleteUsers(
 ): Promise<DeleteUsersReport> {
   assertIdSource(ids);
   const { apps, transport } = config;
-  const { signal, onProgress, onChunk, skipChunk } = options;
+  const { onProgress, onChunk, skipChunk } = options;
   // Per-call overrides are checked like createClient's: 0 workers would send nothing, silently.
   const size = checkCount(options.chunkSize ?? config.chunkSize, "chunkSize", MAX_IDS_PER_CALL);
   const concurrency = checkCount(options.concurrency ?? config.concurrency, "concurrency", 256);
+  const breaker = new Breaker(
+    checkThreshold(
+      options.maxConsecutiveFailures ?? config.maxConsecutiveFailures,
+      "maxConsecutiveFailures",
+    ),
+  );
   const started = Date.now();
-  const source = chunks(ids, size);
-  // A stream that stalls (a slow file, an idle socket) must not hold an abort back. Each pull
-  // races the abort with a listener of its own, removed once the pull settles: racing one
-  // long-lived promise instead would keep every chunk reachable through its reactions.
-  const pull = () =>
-    new Promise<IteratorResult<string[]>>((resolve, reject) => {
-      signal?.addEventListener("abort", reject, { once: true });
-      source
-        .next()
-        .then(resolve, reject)
-        .finally(() => signal?.removeEventListener("abort", reject));
-    });
   const report: DeleteUsersReport = {
     requested: 0,
     confirmed: 0,
@@ -82,111 +97,187 @@ export async function deleteUsers(
     complete: false,
     durationMs: 0,
   };
+  const source = chunks(ids, size);
+  const stop = new RunStop(options, () => source.close());
+  // Arrays were checked whole up front; a stream is checked as it comes.
+  const streamed = !Array.isArray(ids);
   let sent = 0;
-  let index = 0;
-  /** Set by an error every later call would share (401, 403, an invalid id): stop sending. */
-  let halt: ErrorSummary | undefined;
-  let thrown: unknown;
-  /** An error that ends the run: it is thrown, with the report, once in-flight calls settle. */
-  const stop = (error: unknown) => {
-    thrown ??= error;
-    halt ??= summarize(error);
+  let next = 0;
+
+  /** What a hook threw stops the run; ours wraps it (never decorates it), with the report. */
+  const hookFailed = (hook: HookName, thrown: unknown) => {
+    const message = `deleteUsers stopped: its ${hook} hook threw: ${describeThrown(thrown)}`;
+    stop.set(
+      "hook",
+      new BatchHookError(message, { hook, cause: thrown }),
+      (report) => new BatchHookError(message, { hook, cause: thrown, report }),
+    );
+  };
+
+  /**
+   * The source threw, or handed over an invalid id: stop, and say so with the report. Our
+   * validation errors come out again, as new errors of their class with the report; what
+   * anyone else threw is wrapped, never decorated.
+   */
+  const sourceFailed = (thrown: unknown) => {
+    if (isIdReadError(thrown)) {
+      const { source, line, problem } = thrown;
+      return stop.set(
+        "source",
+        thrown,
+        (report) => new IdReadError(source, line, problem, { report }),
+      );
+    }
+    if (thrown instanceof BatchValidationError) {
+      const { message, option, variable } = thrown;
+      return stop.set(
+        "source",
+        thrown,
+        (report) => new BatchValidationError(message, { option, variable, report }),
+      );
+    }
+    const message = `deleteUsers stopped: reading ids failed: ${describeThrown(thrown)}`;
+    stop.set(
+      "source",
+      new BatchSourceError(message, { cause: thrown }),
+      (report) => new BatchSourceError(message, { cause: thrown, report }),
+    );
   };
 
   const tell = () => {
+    if (!onProgress) return;
     const { requested: read, confirmed, failed, skipped, calls } = report;
-    onProgress?.({ read, sent, confirmed, failed, skipped, calls });
+    try {
+      onProgress({ read, sent, confirmed, failed, skipped, calls });
+    } catch (thrown) {
+      hookFailed("onProgress", thrown);
+    }
   };
 
-  const fail = (
-    chunk: number,
-    ids: string[],
-    app: string,
-    error: ErrorSummary,
-    attempted = false,
-  ) => report.failures.push({ app, chunk, ids, attempted, error });
-
-  const settle = async (chunk: number, chunkIds: string[]) => {
-    const tokens: { app: string; token: string }[] = [];
-    const problem = halt ?? (signal?.aborted && summarize(abortError()));
-    if (problem) {
-      for (const { label } of apps) fail(chunk, chunkIds, label, problem);
-    } else if (skipChunk?.(chunk, chunkIds)) {
-      report.skipped += chunkIds.length;
-      return tell();
-    } else {
-      sent += chunkIds.length;
-      tell();
-      await Promise.all(
-        apps.map(async ({ label: app, key: apiKey }) => {
-          try {
-            const request = buildDeleteUsersRequest({ ...config, apiKey }, chunkIds);
-            const token = await send(transport, request, app, signal);
-            tokens.push({ app, token });
-            report.tokens.push({ app, chunk, ids: chunkIds.length, token });
-            report.calls++;
-          } catch (error) {
-            const summary = summarize(error);
-            if (!(error instanceof BatchAbortError)) report.calls++;
-            fail(chunk, chunkIds, app, summary, summary.attempts > 0);
-            // 401, 403 and 404 (a wrong baseUrl) would answer every later call the same way.
-            if ([401, 403, 404].includes(summary.status!)) halt ??= summary;
-          }
-        }),
-      );
+  /** Read but never sent: a failure in every app, not attempted, saying why the run stopped. */
+  const notSent = (chunk: number, chunkIds: string[]) => {
+    const error = stop.notSent;
+    for (const { label: app } of apps) {
+      report.failures.push({ app, chunk, ids: chunkIds, attempted: false, error });
     }
-    const ok = tokens.length === apps.length;
-    report[ok ? "confirmed" : "failed"] += chunkIds.length;
-    await onChunk?.({ index: chunk, ids: chunkIds, ok, tokens });
+    report.failed += chunkIds.length;
     tell();
   };
 
+  const settle = async (chunk: number, chunkIds: string[]) => {
+    if (stop.reason) return notSent(chunk, chunkIds);
+    let skip: unknown;
+    try {
+      skip = skipChunk?.(chunk, chunkIds);
+    } catch (thrown) {
+      hookFailed("skipChunk", thrown);
+      return notSent(chunk, chunkIds);
+    }
+    if (skip) {
+      report.skipped += chunkIds.length;
+      return tell();
+    }
+    // Every app's call starts here, in the same tick as the check above: none after a stop.
+    const calls = apps.map(({ key: apiKey, label: app }) =>
+      send(transport, buildDeleteUsersRequest({ ...config, apiKey }, chunkIds), app, {
+        abort: options.signal,
+        stop: stop.signal,
+      }),
+    );
+    sent += chunkIds.length;
+    tell();
+    const tokens: { app: string; token: string }[] = [];
+    for (const [i, outcome] of (await Promise.all(calls)).entries()) {
+      const app = apps[i]!.label;
+      if ("token" in outcome) {
+        const { token } = outcome;
+        tokens.push({ app, token });
+        report.tokens.push({ app, chunk, ids: chunkIds.length, token });
+        report.calls++;
+        breaker.record("ok");
+        continue;
+      }
+      const { failure, attempts, exhausted } = outcome;
+      const error = summarize(errorOf(outcome));
+      if (failure.kind !== "abort") report.calls++;
+      report.failures.push({ app, chunk, ids: chunkIds, attempted: attempts > 0, error });
+      // A retryable failure that did not exhaust its retries was cut short by a stop or abort.
+      const end = exhausted
+        ? "exhausted"
+        : failure.retryable || failure.kind === "abort"
+          ? "cut"
+          : "final";
+      if (halts(error)) stop.set("halt", error);
+      else if (breaker.record(end)) stop.set("breaker", error);
+    }
+    const ok = tokens.length === apps.length;
+    report[ok ? "confirmed" : "failed"] += chunkIds.length;
+    tell();
+    try {
+      await onChunk?.({ index: chunk, ids: chunkIds, ok, tokens });
+    } catch (thrown) {
+      hookFailed("onChunk", thrown);
+    }
+  };
+
   const worker = async () => {
-    for (;;) {
-      // After a halt an array's remaining ids are still accounted for (they are in memory
-      // anyway); a stream is not read on, so a file of millions is not drained into memory.
-      if ((halt && !Array.isArray(ids)) || signal?.aborted) return;
-      let next: IteratorResult<string[]>;
+    while (!stop.reason) {
+      let chunkIds: string[] | undefined;
       try {
-        next = await pull();
-      } catch (error) {
-        if (signal?.aborted) return;
-        // The source failed (a file that could not be read): stop, and say so with the report.
-        return stop(error);
+        chunkIds = await source.next();
+      } catch (thrown) {
+        return sourceFailed(thrown);
       }
-      if (next.done) {
-        report.complete = !thrown && !signal?.aborted;
-        return;
-      }
-      const chunk = index++;
-      report.requested += next.value.length;
+      if (!chunkIds) return;
+      const chunk = next++;
+      report.requested += chunkIds.length;
       try {
-        // Arrays were checked whole up front; a stream is checked as it comes.
-        if (!Array.isArray(ids)) assertIds(next.value, chunk * size);
+        if (streamed) assertIds(chunkIds, chunk * size);
       } catch (error) {
-        stop(error);
+        sourceFailed(error);
       }
-      // A hook that throws (a journal that can't be written) stops the run like a bad source
-      // does: the error comes out with the report once in-flight calls settle, never earlier.
-      await settle(chunk, next.value).catch(stop);
+      await settle(chunk, chunkIds);
     }
   };
 
   await Promise.all(Array.from({ length: concurrency }, worker));
-  // A stream left early (halt, abort) is closed, so its file or socket is released now.
-  source.return(undefined).catch(() => {});
+  // Whatever stopped the run, the ids read and not sent (and an array's ids not read) are in
+  // the report, not attempted; a stream is not read on, so a file of millions is not drained.
+  const rest = source.rest();
+  source.close();
+  for (let from = 0; from < rest.length; from += size) {
+    const chunkIds = rest.slice(from, from + size);
+    report.requested += chunkIds.length;
+    notSent(next++, chunkIds);
+  }
+  report.complete = source.complete;
   const sorted = report.failures.toSorted((a, b) => a.chunk - b.chunk);
   report.failedIds = [...new Set(sorted.flatMap((f) => f.ids))];
   report.durationMs = Date.now() - started;
   tell();
+  stop.dispose();
 
-  if (signal?.aborted) thrown = abortError();
-  if (!thrown && report.failed > 0 && options.throwOnFailure !== false) {
-    const reasons = [...new Set(report.failures.map((f) => f.error.name))];
-    thrown = new BatchDeleteError(
-      `${report.failed} of ${report.requested} ids were not deleted (${reasons}): retry error.report.failedIds.`,
-    );
+  // Last: the final progress report may still be what stops it (a hook that throws).
+  const stoppedBy = stop.stoppedBy;
+  if (stoppedBy) report.stoppedBy = stoppedBy;
+  const rejection = stop.rejection?.(report);
+  if (rejection) throw rejection;
+  if (report.failed > 0 && options.throwOnFailure !== false) {
+    throw new BatchDeleteError(failureMessage(report, stop, breaker.threshold), { report });
   }
-  if (thrown) throw Object.assign(Object(thrown), { report });
   return report;
+}
+
+/** `N of M ids were not deleted (NAMES)`, why the run stopped if it did, and what to do. */
+function failureMessage(report: DeleteUsersReport, stop: RunStop, threshold: number): string {
+  const names = [...new Set(report.failures.map((f) => f.error.name))];
+  const why =
+    stop.reason === "stop"
+      ? "sending stopped: the stopSignal fired; "
+      : stop.reason === "halt"
+        ? `sending stopped at the first ${stop.error?.name}, which every later call would get too; `
+        : stop.reason === "breaker"
+          ? `sending stopped after ${threshold} calls in a row failed after every retry (the circuit breaker); `
+          : "";
+  return `${report.failed} of ${report.requested} ids were not deleted (${names}): ${why}retry error.report.failedIds.`;
 }

@@ -7,7 +7,10 @@ import { MAX_IDS_PER_CALL } from "./ids.js";
 
 async function collect(ids: Iterable<string> | AsyncIterable<string>, size: number) {
   const out: string[][] = [];
-  for await (const chunk of chunks(ids, size)) out.push(chunk);
+  const source = chunks(ids, size);
+  for (let chunk = await source.next(); chunk; chunk = await source.next()) out.push(chunk);
+  expect(source.complete).toBe(true);
+  expect(source.rest()).toEqual([]);
   return out;
 }
 
@@ -46,8 +49,78 @@ describe("chunks", () => {
     expect(pulled).toBe(10);
     await it.next();
     expect(pulled).toBe(20);
-    await it.return(undefined);
+    it.close();
+    expect(await it.next()).toBeUndefined();
     expect(pulled).toBe(20);
+    expect(it.complete).toBe(false);
+  });
+
+  it("queues concurrent pulls: each chunk goes to one caller, in order", async () => {
+    const source = chunks(
+      (async function* () {
+        for (let i = 0; i < 25; i++) yield `u${i}`;
+      })(),
+      10,
+    );
+    const got = await Promise.all([source.next(), source.next(), source.next(), source.next()]);
+    expect(got.map((c) => c?.length)).toEqual([10, 10, 5, undefined]);
+    expect(got.flatMap((c) => c ?? [])).toEqual(Array.from({ length: 25 }, (_, i) => `u${i}`));
+  });
+
+  it("rest: the ids read into no chunk when the source fails mid-chunk, batch tails included", async () => {
+    const boom = new Error("read error");
+    const source = chunks(
+      (async function* () {
+        yield ["a", "b", "c"];
+        yield "d";
+        yield ["e", "f", "g", "h", "i"];
+        throw boom;
+      })(),
+      4,
+    );
+    expect(await source.next()).toEqual(["a", "b", "c", "d"]);
+    expect(await source.next()).toEqual(["e", "f", "g", "h"]);
+    await expect(source.next()).rejects.toBe(boom);
+    expect(await source.next()).toBeUndefined(); // nothing more is handed out after a failure
+    expect(source.rest()).toEqual(["i"]);
+    expect(source.rest()).toEqual([]);
+    expect(source.complete).toBe(false);
+  });
+
+  it("rest: an array's ids not read yet", async () => {
+    const source = chunks(["a", "b", "c", "d", "e"], 2);
+    expect(await source.next()).toEqual(["a", "b"]);
+    source.close();
+    expect(await source.next()).toBeUndefined();
+    expect(source.rest()).toEqual(["c", "d", "e"]);
+    expect(source.complete).toBe(true);
+  });
+
+  it("close ends a read the source stalls on at once; what it hands over later joins rest", async () => {
+    let release: (value: string) => void = () => {};
+    let closed = false;
+    const source = chunks(
+      (async function* () {
+        try {
+          yield "a";
+          yield await new Promise<string>((resolve) => {
+            release = resolve;
+          });
+          yield "never read";
+        } finally {
+          closed = true;
+        }
+      })(),
+      10,
+    );
+    const pending = source.next();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    source.close();
+    expect(await pending).toBeUndefined();
+    release("b"); // read before the run ended: still accounted for
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(source.rest()).toEqual(["a", "b"]);
+    expect(closed).toBe(true); // the generator was returned once its read settled
   });
 
   it("property: order and count preserved, every chunk full but the last, none lost or duplicated", async () => {
@@ -184,7 +257,8 @@ describe("chunks of batches", () => {
     })();
     const it = chunks(source as never, 2);
     await it.next();
-    await it.return(undefined);
+    it.close();
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(closed).toBe(true);
   });
 

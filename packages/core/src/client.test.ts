@@ -161,22 +161,67 @@ describe("the package's public surface", () => {
         "BatchApiError",
         "BatchDeleteError",
         "BatchError",
+        "BatchHookError",
         "BatchNetworkError",
+        "BatchSourceError",
         "BatchTimeoutError",
         "BatchValidationError",
         "DEFAULT_BASE_URL",
+        "DEFAULT_MAX_CONSECUTIVE_FAILURES",
         "ERROR_KINDS",
+        "ERROR_TABLE",
+        "HALT_STATUSES",
         "MAX_IDS_PER_CALL",
         "MAX_ID_LENGTH",
         "buildDeleteUserRequest",
         "buildDeleteUsersRequest",
         "createClient",
         "idProblem",
+        "isBatchAbortError",
+        "isBatchApiError",
+        "isBatchDeleteError",
+        "isBatchError",
+        "isBatchHookError",
+        "isBatchNetworkError",
+        "isBatchSourceError",
+        "isBatchTimeoutError",
+        "isBatchValidationError",
       ].toSorted(),
     );
     expect(core.MAX_IDS_PER_CALL).toBe(10_000);
     expect(core.MAX_ID_LENGTH).toBe(1023);
     expect(core.idProblem("ok")).toBeUndefined();
     expect(core.idProblem("")).toBe("is empty");
+  });
+});
+
+describe("user ids are personal data: never in a message or a printed URL", () => {
+  const ID = "jane.doe@example.com";
+  const forms = [ID, encodeURIComponent(ID), "jane.doe"];
+  const failures: [string, FetchLike][] = [
+    ["a 404", fakeFetch(() => reply(404, { error_code: 20 }))],
+    ["a 500 after retries", fakeFetch(() => reply(500))],
+    [
+      "a network error quoting the URL (Deno)",
+      async (url) => {
+        throw new TypeError(`error sending request for url (${url}): connection refused`);
+      },
+    ],
+  ];
+
+  it.each(failures)("deleteUser failing with %s shows …/data/users/{id}", async (_, fetch) => {
+    const error = await caught<BatchApiError>(() => client({ fetch }).deleteUser(ID));
+    expect(error.request?.url).toBe(`${BASE}/***/data/users/{id}`);
+    const printed = [error.message, String(error), JSON.stringify(error), String(error.stack)];
+    for (const text of printed) for (const form of forms) expect(text).not.toContain(form);
+  });
+
+  it("the request built for one id still carries it, for the transport (displayUrl hides it)", async () => {
+    const request = core.buildDeleteUserRequest(
+      { baseUrl: BASE, apiKey: API_KEY, restApiKey: REST_KEY },
+      ID,
+    );
+    expect(request.url.endsWith(`/data/users/${encodeURIComponent(ID)}`)).toBe(true);
+    expect(request.displayUrl).toBe(`${BASE}/***/data/users/{id}`);
   });
 });

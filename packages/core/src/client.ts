@@ -4,7 +4,7 @@ import { type ClientOptions, resolveConfig } from "./config.js";
 import { assertId } from "./ids.js";
 import { type AppResult, type DeleteUsersReport, summarize } from "./report.js";
 import { buildDeleteUserRequest } from "./request.js";
-import { send } from "./send.js";
+import { errorOf, type Failed, send } from "./send.js";
 
 export interface DeleteUserResult {
   /** The first app's token: with one app, the only one. */
@@ -30,20 +30,22 @@ export function createClient(options: ClientOptions): BatchClient {
   return {
     async deleteUser(id, { signal } = {}) {
       assertId(id);
-      let failed: unknown;
-      const results = await Promise.all(
-        apps.map(async ({ label: app, key: apiKey }): Promise<AppResult> => {
-          try {
-            const request = buildDeleteUserRequest({ ...config, apiKey }, id);
-            return { app, token: await send(transport, request, app, signal) };
-          } catch (error) {
-            failed ??= error;
-            return { app, error: summarize(error) };
-          }
-        }),
+      const outcomes = await Promise.all(
+        apps.map(({ label: app, key: apiKey }) =>
+          send(transport, buildDeleteUserRequest({ ...config, apiKey }, id), app, {
+            abort: signal,
+          }),
+        ),
       );
+      const failed = outcomes.find((outcome): outcome is Failed => !("token" in outcome));
+      const results: AppResult[] = outcomes.map((outcome, i) => {
+        const app = apps[i]!.label;
+        return "token" in outcome
+          ? { app, token: outcome.token }
+          : { app, error: summarize(errorOf(outcome)) };
+      });
       // With several apps, the tokens that some of them gave are not lost with the error.
-      if (failed) throw apps.length > 1 ? Object.assign(failed, { results }) : failed;
+      if (failed) throw errorOf(failed, apps.length > 1 ? results : undefined);
       const tokens = results as DeleteUserResult["tokens"];
       return { token: tokens[0]!.token, tokens };
     },

@@ -1,32 +1,51 @@
-/** One kind of error answer: API.md's table, plus what a proxy or rate limiter answers. */
+import { isRetryableStatus } from "./retry.js";
+
+/**
+ * Every error answer the client names: API.md's table (Batch's documented errors), then what a
+ * rate limiter or a proxy in front of the API answers. One row per name; a bare 400 maps to
+ * the first 400 row, the likeliest of the three.
+ */
+export const ERROR_TABLE = [
+  { name: "AUTHENTICATION_INVALID", status: 401, code: 10 },
+  { name: "API_MISUSE", status: 403, code: 12 },
+  { name: "ROUTE_NOT_FOUND", status: 404, code: 20 },
+  { name: "MALFORMED_PARAMETER", status: 400, code: 31 },
+  { name: "MISSING_PARAMETER", status: 400, code: 30 },
+  { name: "MALFORMED_JSON_BODY", status: 400, code: 32 },
+  { name: "SERVER_ERROR", status: 500, code: 1 },
+  { name: "MAINTENANCE_ERROR", status: 503, code: 2 },
+  { name: "TOO_MANY_REQUESTS", status: 429, code: 60 },
+  { name: "BAD_GATEWAY", status: 502 },
+  { name: "GATEWAY_TIMEOUT", status: 504 },
+] as const;
+
+/**
+ * `BatchApiError.name`: a name of the table, `UNEXPECTED_RESPONSE` (a 2xx without a token),
+ * `REDIRECTED` (a redirect, never followed), or `HTTP_<status>` for any other status.
+ */
+export type BatchErrorName =
+  | (typeof ERROR_TABLE)[number]["name"]
+  | "UNEXPECTED_RESPONSE"
+  | "REDIRECTED"
+  | `HTTP_${number}`;
+
+/** One kind of error answer. */
 export interface ErrorKind {
-  readonly name: string;
+  readonly name: BatchErrorName;
   readonly status: number;
   readonly code?: number;
-  /** The contract: only these are ever sent again. */
+  /** Only these are ever sent again (the rule is in `retry.ts`). */
   readonly retryable: boolean;
 }
 
-// "name status code", the first 400 standing for a bare 400: one string because the core's size budget is 3 kB gzipped.
-const TABLE =
-  "AUTHENTICATION_INVALID 401 10,API_MISUSE 403 12,ROUTE_NOT_FOUND 404 20,MALFORMED_PARAMETER 400 31,MISSING_PARAMETER 400 30,MALFORMED_JSON_BODY 400 32,SERVER_ERROR 500 1,MAINTENANCE_ERROR 503 2,TOO_MANY_REQUESTS 429 60,BAD_GATEWAY 502,GATEWAY_TIMEOUT 504";
-
-/** 429 and 5xx are transient; every other answer would come back the same. */
-const isRetryable = (status: number) => status === 429 || status >= 500;
-
-/** Every documented and inferred error, for docs and tests. */
-export const ERROR_KINDS: readonly ErrorKind[] = TABLE.split(",").map((row) => {
-  const [name, status, code] = row.split(" ");
-  return {
-    name: name!,
-    status: +status!,
-    code: code ? +code : undefined,
-    retryable: isRetryable(+status!),
-  };
-});
+/** The table with each row's retryability, for docs and tests. */
+export const ERROR_KINDS: readonly ErrorKind[] = ERROR_TABLE.map((row) => ({
+  ...row,
+  retryable: isRetryableStatus(row.status),
+}));
 
 /** What to do about it, where the name alone does not say. */
-export const HINTS: Record<number, string> = {
+export const HINTS: Readonly<Record<number, string>> = {
   401: "check apiKey and restApiKey",
   403: "does this key's plan include the Custom Data API?",
   404: "check baseUrl (it ends in /1.0)",
@@ -41,12 +60,12 @@ export function classify(status: number, bodyCode: unknown): ErrorKind {
   const code = Number(bodyCode);
   const known =
     ERROR_KINDS.find((k) => k.name === bodyCode || (bodyCode !== "" && k.code === code)) ??
-    // A bare 400 is the likeliest of the three 400s; 5xx answers share SERVER_ERROR's meaning.
+    // 5xx answers without a row share SERVER_ERROR's meaning.
     ERROR_KINDS.find((k) => k.status === (status > 504 ? 500 : status));
   return {
     name: known?.name ?? `HTTP_${status}`,
     status,
     code: known?.code ?? (Number.isInteger(code) && bodyCode ? code : undefined),
-    retryable: isRetryable(status),
+    retryable: isRetryableStatus(status),
   };
 }

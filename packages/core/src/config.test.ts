@@ -153,6 +153,21 @@ describe("resolveConfig: what valid options become", () => {
     expect(resolveConfig({ ...good, retry: false }).transport.retry).toEqual(NO_RETRY);
   });
 
+  it("drops undefined before merging over the defaults, at every level", () => {
+    const config = resolveConfig({
+      ...good,
+      baseUrl: undefined,
+      timeoutMs: undefined,
+      retry: { retries: undefined, baseDelayMs: 7, maxDelayMs: undefined },
+      concurrency: undefined,
+      chunkSize: undefined,
+      maxConsecutiveFailures: undefined,
+    });
+    expect(config.transport.retry).toEqual({ ...DEFAULT_RETRY, baseDelayMs: 7 });
+    expect(config).toMatchObject({ baseUrl: "https://api.batch.com/1.0", concurrency: 4 });
+    expect(config.transport.timeoutMs).toBe(30_000);
+  });
+
   it.each([
     ["https://api.batch.com/1.0/", "https://api.batch.com/1.0"],
     ["http://127.0.0.1:8080/1.0", "http://127.0.0.1:8080/1.0"],

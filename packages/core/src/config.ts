@@ -27,7 +27,16 @@ export interface ClientOptions {
   concurrency?: number;
   /** Ids per bulk call, 1 to 10,000. Default 10,000. */
   chunkSize?: number;
+  /**
+   * The circuit breaker of `deleteUsers`: after this many calls in a row failed with a
+   * retryable error after every retry (a dead or drowning server), the run stops like a 401
+   * stops it. Default 5; `Infinity` turns it off.
+   */
+  maxConsecutiveFailures?: number;
 }
+
+/** The default of `maxConsecutiveFailures`: more than one wave of the default 4 calls in flight. */
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
 
 export interface App {
   readonly label: string;
@@ -42,6 +51,7 @@ export interface ClientConfig {
   readonly transport: Transport;
   readonly concurrency: number;
   readonly chunkSize: number;
+  readonly maxConsecutiveFailures: number;
 }
 
 /** Throws unless `ok`; the error names the option and what to do, never a key's value. */
@@ -77,6 +87,26 @@ export function checkCount(value: number, what: string, max: number): number {
   return value;
 }
 
+/** A whole number ≥ 1, or Infinity: how many failures in a row stop a run. */
+export function checkThreshold(value: number, what: string): number {
+  check(
+    value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && value >= 1),
+    what,
+    `${what} must be an integer ≥ 1 (Infinity turns the breaker off).`,
+  );
+  return value;
+}
+
+/**
+ * `value` without its undefined fields, so that `{ retries: undefined }` merged over the
+ * defaults keeps the default: an option left undefined is an option not given, at every level.
+ */
+export function defined<T extends object>(value: T | null | undefined): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value ?? {}).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
+}
+
 export function resolveConfig(options: ClientOptions): ClientConfig {
   const { apiKey, baseUrl = DEFAULT_BASE_URL, fetch, timeoutMs = 30_000, retry } = Object(options);
   const named = apiKey && typeof apiKey === "object";
@@ -110,7 +140,7 @@ export function resolveConfig(options: ClientOptions): ClientConfig {
     "fetch must be a function (pass one: this runtime has none).",
   );
   check(timeoutMs > 0, "timeoutMs", "timeoutMs must be a number of ms > 0 (Infinity for none).");
-  const policy: RetryPolicy = retry === false ? NO_RETRY : { ...DEFAULT_RETRY, ...retry };
+  const policy: RetryPolicy = retry === false ? NO_RETRY : { ...DEFAULT_RETRY, ...defined(retry) };
   for (const [name, value] of Object.entries(policy))
     check(value >= 0, "retry", `retry.${name} must be a number ≥ 0.`);
 
@@ -120,6 +150,10 @@ export function resolveConfig(options: ClientOptions): ClientConfig {
     baseUrl: href.replace(/\/+$/, ""),
     concurrency: checkCount(options.concurrency ?? 4, "concurrency", 256),
     chunkSize: checkCount(options.chunkSize ?? MAX_IDS_PER_CALL, "chunkSize", MAX_IDS_PER_CALL),
+    maxConsecutiveFailures: checkThreshold(
+      options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES,
+      "maxConsecutiveFailures",
+    ),
     transport: {
       // Called as a plain function, never as a method: Workers and browsers throw "Illegal
       // invocation" when fetch runs with another `this`. The global is looked up per call so

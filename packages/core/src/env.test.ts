@@ -92,6 +92,14 @@ describe("clientOptionsFromEnv", () => {
     );
   });
 
+  it("an undefined field of a retry override does not erase BATCH_RETRIES", () => {
+    const options = clientOptionsFromEnv(
+      { ...BASE, BATCH_RETRIES: "2" },
+      { retry: { retries: undefined, baseDelayMs: 1 } },
+    );
+    expect(options.retry).toEqual({ retries: 2, baseDelayMs: 1 });
+  });
+
   it("names the missing variable, in the message and as a field", () => {
     const missing = [
       [{ BATCH_REST_API_KEY: REST }, ENV.apiKey],

@@ -5,7 +5,7 @@
  * it reads only the variables below and never a global.
  */
 import { type BatchClient, createClient } from "./client.js";
-import type { ClientOptions } from "./config.js";
+import { type ClientOptions, defined } from "./config.js";
 import { BatchValidationError } from "./errors.js";
 
 /** The variables read, by the option each one sets. */
@@ -92,11 +92,6 @@ function integer(env: EnvRecord, variable: string, min: number, infinite = false
   return Number(text);
 }
 
-/** Drops `undefined` so that a caller's `{ baseUrl: undefined }` does not hide the environment's. */
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 /**
  * The `createClient` options that `env` gives, with `overrides` winning (an `undefined`
  * override is ignored; a variable an override replaces is not needed). Throws a
@@ -111,7 +106,7 @@ export function clientOptionsFromEnv(
       "clientOptionsFromEnv: env must be an object of variables (process.env, Deno.env.toObject(), a Worker's env).",
     );
   }
-  const given = definedOnly(overrides);
+  const given = defined(overrides);
   const fromEnv: Partial<ClientOptions> = {};
   if (!("apiKey" in given)) {
     fromEnv.apiKey = parseApiKeys(
@@ -137,7 +132,8 @@ export function clientOptionsFromEnv(
   if (chunkSize !== undefined) fromEnv.chunkSize = chunkSize;
   const options = { ...fromEnv, ...given } as ClientOptions;
   // BATCH_RETRIES sets one field of `retry`: an override's other fields join it, not erase it.
-  if (fromEnv.retry && given.retry) options.retry = { ...fromEnv.retry, ...given.retry };
+  // Its undefined fields are no answer either: `{ retries: undefined }` keeps BATCH_RETRIES.
+  if (fromEnv.retry && given.retry) options.retry = { ...fromEnv.retry, ...defined(given.retry) };
   return options;
 }
 
@@ -159,7 +155,7 @@ export function createClientFromEnv(
       error instanceof BatchValidationError &&
       option !== undefined &&
       Object.hasOwn(ENV, option) &&
-      definedOnly(overrides)[option as keyof ClientOptions] === undefined;
+      defined(overrides)[option as keyof ClientOptions] === undefined;
     if (!fromEnv) throw error;
     const variable = ENV[option];
     throw new BatchValidationError(`${variable}: ${error.message}`, { option, variable });

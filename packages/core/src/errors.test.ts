@@ -4,7 +4,9 @@ import {
   BatchApiError,
   BatchDeleteError,
   BatchError,
+  BatchHookError,
   BatchNetworkError,
+  BatchSourceError,
   BatchTimeoutError,
   BatchValidationError,
 } from "./errors.js";
@@ -32,11 +34,13 @@ describe("error classes", () => {
   );
 
   it("BatchApiError takes its name, status, code and retryability from the error kind", () => {
-    const error = new BatchApiError(
-      { name: "TOO_MANY_REQUESTS", status: 429, code: 60, retryable: true },
-      "HTTP 429",
-      1500,
-    );
+    const error = new BatchApiError("HTTP 429", {
+      name: "TOO_MANY_REQUESTS",
+      status: 429,
+      code: 60,
+      retryable: true,
+      retryAfterMs: 1500,
+    });
     expect(error).toMatchObject({
       name: "TOO_MANY_REQUESTS",
       status: 429,
@@ -49,10 +53,11 @@ describe("error classes", () => {
   });
 
   it("JSON.stringify prints the public fields and the message, never the stack", () => {
-    const error = Object.assign(new BatchNetworkError("Network error: reset"), {
+    const error = new BatchNetworkError("Network error: reset", {
       code: "ECONNRESET",
       attempts: 3,
       request: { method: "DELETE", url: "https://x/1.0/***/data/users", app: "ios" },
+      cause: new Error("not printed"),
     });
     const printed = JSON.parse(JSON.stringify(error));
     expect(printed).toEqual({
@@ -61,7 +66,7 @@ describe("error classes", () => {
       attempts: 3,
       code: "ECONNRESET",
       request: { method: "DELETE", url: "https://x/1.0/***/data/users", app: "ios" },
-      message: "Network error: reset",
+      message: "Network error: reset [DELETE https://x/1.0/***/data/users, app ios, attempt 3]",
     });
     expect(JSON.stringify(error)).not.toContain("at ");
   });
@@ -69,13 +74,13 @@ describe("error classes", () => {
 
 describe("summarize", () => {
   it("keeps what prints safely", () => {
-    const error = Object.assign(
-      new BatchApiError(
-        { name: "SERVER_ERROR", status: 500, code: 1, retryable: true },
-        "HTTP 500",
-      ),
-      { attempts: 6 },
-    );
+    const error = new BatchApiError("HTTP 500", {
+      name: "SERVER_ERROR",
+      status: 500,
+      code: 1,
+      retryable: true,
+      attempts: 6,
+    });
     expect(summarize(error)).toEqual({
       name: "SERVER_ERROR",
       message: "HTTP 500",
@@ -100,5 +105,67 @@ describe("summarize", () => {
       message: "bad",
       retryable: false,
     });
+  });
+});
+
+describe("errors are built whole", () => {
+  const request = {
+    method: "DELETE",
+    url: "https://x/1.0/***/data/users/{id}",
+    app: "ios",
+  } as const;
+
+  it("BatchApiError: name, status, code, retryability, Retry-After and the request are constructor arguments", () => {
+    const error = new BatchApiError("HTTP 503, code 2", {
+      name: "MAINTENANCE_ERROR",
+      status: 503,
+      code: 2,
+      retryable: true,
+      retryAfterMs: 1000,
+      request,
+      attempts: 3,
+    });
+    expect(error).toMatchObject({
+      name: "MAINTENANCE_ERROR",
+      status: 503,
+      code: 2,
+      retryable: true,
+      retryAfterMs: 1000,
+      request,
+      attempts: 3,
+    });
+    // The request context is part of the message from the start, not appended after a throw.
+    expect(error.message).toBe(
+      "HTTP 503, code 2 [DELETE https://x/1.0/***/data/users/{id}, app ios, attempt 3]",
+    );
+  });
+
+  it("BatchNetworkError and BatchTimeoutError take their code, request and attempts", () => {
+    const network = new BatchNetworkError("Network error: reset", {
+      code: "ECONNRESET",
+      request,
+      attempts: 2,
+    });
+    expect(network).toMatchObject({ code: "ECONNRESET", request, attempts: 2, retryable: true });
+    const timeout = new BatchTimeoutError("No answer", { request, attempts: 1 });
+    expect(timeout).toMatchObject({ request, attempts: 1, retryable: true });
+  });
+
+  it("cause and report are constructor arguments too", () => {
+    const report = { requested: 1 } as never;
+    const cause = "not an Error";
+    const error = new BatchHookError("The onChunk hook threw: not an Error", {
+      hook: "onChunk",
+      cause,
+      report,
+    });
+    expect(error).toMatchObject({ name: "BatchHookError", hook: "onChunk", report });
+    expect(error.cause).toBe(cause);
+    const source = new BatchSourceError("Reading ids failed: EIO", {
+      cause: new Error("EIO"),
+      report,
+    });
+    expect(source.report).toBe(report);
+    expect(new BatchDeleteError("1 of 1", { report }).report).toBe(report);
   });
 });

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   ANDROID_KEY,
@@ -8,12 +9,14 @@ import {
   client,
   FAST,
   fakeFetch,
+  lowerHex,
   never,
   REST_KEY,
   reply,
   SECRETS,
   secretForms,
   tokenReply,
+  unicodeEscaped,
 } from "../test/helpers.js";
 import { createClient } from "./client.js";
 import {
@@ -44,6 +47,74 @@ describe("createRedactor", () => {
   it("stringifies what it is given", () => {
     expect(createRedactor(["s3cret"])(undefined)).toBe("undefined");
     expect(createRedactor(["s3cret"])(new Error("s3cret!"))).toBe("Error: ***!");
+  });
+});
+
+describe("createRedactor: every encoding a key can take", () => {
+  const RESERVED = [..."!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"];
+  const ALNUM = [..."abcXYZ0189"];
+  /** A key as createClient accepts it: printable ASCII, here rich in reserved characters. */
+  const key = fc
+    .array(fc.constantFrom(...RESERVED, ...ALNUM), { minLength: 8, maxLength: 40 })
+    .map((chars) => chars.join(""));
+  const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, "0");
+  /** Ways one character can be written; each server picks its own, even one per character. */
+  const ENCODINGS: ((c: string) => string)[] = [
+    (c) => c,
+    (c) => `%${hex(c).toUpperCase()}`,
+    (c) => `%${hex(c)}`,
+    (c) => `%25${hex(c).toUpperCase()}`,
+    (c) => `\\u00${hex(c)}`,
+    (c) => `\\u00${hex(c).toUpperCase()}`,
+    (c) => (c === "/" || c === '"' || c === "\\" ? `\\${c}` : c),
+    (c) => `&#${c.charCodeAt(0)};`,
+    (c) => `&#x${hex(c)};`,
+    (c) => (c === "+" ? " " : c),
+  ];
+  const WHOLE: ((k: string) => string)[] = [
+    encodeURIComponent,
+    (k) => lowerHex(encodeURIComponent(k)),
+    encodeURI,
+    (k) => new URLSearchParams({ k }).toString().slice(2),
+    (k) => JSON.stringify(k).slice(1, -1),
+    (k) => JSON.stringify(JSON.stringify(k).slice(1, -1)).slice(1, -1),
+    (k) => JSON.stringify(k).slice(1, -1).replaceAll("/", "\\/"),
+    unicodeEscaped,
+  ];
+
+  it("property: a key written with any mix of per-character encodings is redacted", () => {
+    fc.assert(
+      fc.property(
+        key,
+        fc.array(fc.nat(ENCODINGS.length - 1), { minLength: 40, maxLength: 40 }),
+        fc.string({ maxLength: 20 }),
+        (secret, picks, around) => {
+          const written = [...secret].map((c, i) => ENCODINGS[picks[i]!]!(c)).join("");
+          const out = createRedactor([secret, "0ther-Key"])(`${around}${written}${around}`);
+          expect(out).not.toContain(written);
+          expect(out).toContain("***");
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("property: a key in any whole-string encoding is redacted, however it is cut around", () => {
+    fc.assert(
+      fc.property(key, fc.nat(WHOLE.length - 1), (secret, pick) => {
+        const written = WHOLE[pick]!(secret);
+        const out = createRedactor([secret])(`url /1.0/${written}/data "${written}"`);
+        expect(out).not.toContain(written);
+        expect(out).toBe('url /1.0/***/data "***"');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("leaves text without a key as it is", () => {
+    const redact = createRedactor(["Live+AppKey/9f2c=Sx7Qw", "Rest_Secret-7Hk2Vb9Nq3"]);
+    const text = 'HTTP 400: {"error":"bad id %2F in Live AppKey"} &amp; 9f2c';
+    expect(redact(text)).toBe(text);
   });
 });
 
@@ -103,6 +174,18 @@ const FAILURES: [string, () => Promise<unknown>][] = [
       client({ fetch: fakeFetch(never), chunkSize: 1 }).deleteUsers(["u1", "u2"], {
         signal: AbortSignal.timeout(5),
       }),
+  ],
+  [
+    "a 500 echoing the keys in every encoding (lowercase %xx, JSON escapes, form encoding)",
+    () =>
+      client({
+        retry: false,
+        fetch: fakeFetch(() =>
+          reply(500, {
+            error_message: [API_KEY, REST_KEY].flatMap(secretForms).join(" | "),
+          }),
+        ),
+      }).deleteUser("u1"),
   ],
   ["an invalid id", async () => client({ fetch: fakeFetch(never) }).deleteUser("")],
   [
@@ -168,13 +251,13 @@ describe("no error ever shows a key", () => {
     const api = await caught<BatchApiError>(FAILURES[0]![1]);
     expect(api.message).toContain("key *** / *** rest ***");
     const network = await caught<BatchNetworkError>(FAILURES[3]![1]);
-    expect(network.message).toContain(`${BASE}/***/data/users/u1`);
+    expect(network.message).toContain(`${BASE}/***/data/users/{id}`);
     expect(network.message).toContain("connect to");
     expect(network.code).toBe("ECONNREFUSED");
     expect(await caught(FAILURES[4]![1])).toBeInstanceOf(BatchTimeoutError);
     expect(await caught(FAILURES[5]![1])).toBeInstanceOf(BatchAbortError);
-    expect(await caught(FAILURES[7]![1])).toBeInstanceOf(BatchValidationError);
-    const bulk = await caught<BatchDeleteError>(FAILURES[10]![1]);
+    expect(await caught(FAILURES[8]![1])).toBeInstanceOf(BatchValidationError);
+    const bulk = await caught<BatchDeleteError>(FAILURES[11]![1]);
     expect(bulk).toBeInstanceOf(BatchDeleteError);
     expect(bulk.report.failures[0]!.error.message).toContain(
       "key *** / *** rest *** android *** / ***",

@@ -23,7 +23,10 @@ export interface FailureRecord {
   readonly app: string;
   readonly chunk: number;
   readonly ids: readonly string[];
-  /** False when the call was never sent (a fatal error, an abort or an invalid id came first). */
+  /**
+   * False when the call was never sent: the run stopped first (its `error` says why: `STOPPED`
+   * after a graceful stop), or the chunk held an invalid id.
+   */
   readonly attempted: boolean;
   readonly error: ErrorSummary;
 }
@@ -43,9 +46,34 @@ export interface DeleteUsersReport {
   failures: FailureRecord[];
   /** Every id not confirmed, once each, in input order: retry exactly these. */
   failedIds: string[];
-  /** False when reading stopped early: a stream is not read past a fatal error or an abort. */
+  /**
+   * True when every id of the input is in the report: always for an array (after a stop, its
+   * ids not read are listed, not attempted); for a stream, when it was read to its end.
+   */
   complete: boolean;
+  /**
+   * What stopped the run, when something did before it ended (even if nothing was left to
+   * send); absent when nothing did. The first reason wins, except that an abort replaces a
+   * graceful stop (a stop escalated).
+   */
+  stoppedBy?: StoppedBy;
   durationMs: number;
+}
+
+/**
+ * - `stop`: the `stopSignal` fired (a graceful stop).
+ * - `abort`: the `signal` fired.
+ * - `halt`: an answer every later call would get too (401, 403, 404, a redirect).
+ * - `breaker`: `maxConsecutiveFailures` calls in a row failed after every retry.
+ * - `source`: the id source threw, or handed over an invalid id.
+ * - `hook`: `onProgress`, `onChunk` or `skipChunk` threw.
+ */
+export type StopReason = "stop" | "abort" | "halt" | "breaker" | "source" | "hook";
+
+export interface StoppedBy {
+  readonly reason: StopReason;
+  /** The error behind it (the halting answer, the breaker's last call, ...); none for `stop`. */
+  readonly error?: ErrorSummary;
 }
 
 /** `deleteUser`'s outcome in one app. */

@@ -13,7 +13,8 @@ describe("request builder", () => {
     expect(buildDeleteUserRequest(target, "user1")).toEqual({
       method: "DELETE",
       url: "https://api.batch.com/1.0/APP_KEY/data/users/user1",
-      displayUrl: "https://api.batch.com/1.0/***/data/users/user1",
+      displayUrl: "https://api.batch.com/1.0/***/data/users/{id}",
+      id: "user1",
       headers: { "Content-Type": "application/json", "X-Authorization": "REST_KEY" },
       body: undefined,
     });

@@ -6,8 +6,13 @@ export interface DeleteRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body?: string;
-  /** `url` with the API key replaced by `***`: the only form that may be printed. */
+  /**
+   * `url` with the API key as `***` and a user id as `{id}`: the only form that may be printed
+   * (the key is a secret, an id is personal data).
+   */
   readonly displayUrl: string;
+  /** A single delete's user id, which its `url` carries. Never printed by the client. */
+  readonly id?: string;
 }
 
 export interface RequestTarget {
@@ -17,15 +22,19 @@ export interface RequestTarget {
   readonly restApiKey: string;
 }
 
-function build(target: RequestTarget, path: string, body?: string): DeleteRequest {
+const USERS = "/data/users";
+
+function build(target: RequestTarget, id?: string, body?: string): DeleteRequest {
   const { baseUrl, apiKey, restApiKey } = target;
+  const path = id === undefined ? USERS : `${USERS}/${encodeId(id)}`;
   return {
     method: "DELETE",
     url: `${baseUrl}/${encodeURIComponent(apiKey)}${path}`,
-    displayUrl: `${baseUrl}/***${path}`,
+    displayUrl: `${baseUrl}/***${id === undefined ? USERS : `${USERS}/{id}`}`,
     // As in the documented curl examples: Content-Type on both calls.
     headers: { "Content-Type": "application/json", "X-Authorization": restApiKey },
     body,
+    ...(id === undefined ? {} : { id }),
   };
 }
 
@@ -34,9 +43,7 @@ function build(target: RequestTarget, path: string, body?: string): DeleteReques
  * since no URL can carry them as a path segment.
  */
 export function buildDeleteUserRequest(target: RequestTarget, id: string): DeleteRequest {
-  return needsBulkRoute(id)
-    ? buildDeleteUsersRequest(target, [id])
-    : build(target, `/data/users/${encodeId(id)}`);
+  return needsBulkRoute(id) ? buildDeleteUsersRequest(target, [id]) : build(target, id);
 }
 
 /** The bulk call for up to 10,000 ids (chunking is the caller's job, or the client's). */
@@ -44,5 +51,5 @@ export function buildDeleteUsersRequest(
   target: RequestTarget,
   ids: readonly string[],
 ): DeleteRequest {
-  return build(target, "/data/users", JSON.stringify(ids));
+  return build(target, undefined, JSON.stringify(ids));
 }

@@ -2,11 +2,24 @@ import { describe, expect, it } from "vitest";
 import { caught, client, fakeFetch, reply, SECRETS, tokenReply } from "../test/helpers.js";
 import { ERROR_KINDS } from "./codes.js";
 import { BatchApiError, BatchError } from "./errors.js";
-import { createRedactor } from "./redact.js";
-import { parseRetryAfter, readText, readToken } from "./response.js";
+import { createRedactor, type Redactor } from "./redact.js";
+import { buildDeleteUsersRequest } from "./request.js";
+import { readAnswer, readText } from "./response.js";
+import { parseRetryAfter } from "./retry.js";
 
 const redact = createRedactor(SECRETS);
-const read = (response: Response) => readToken(response, redact);
+const request = buildDeleteUsersRequest(
+  { baseUrl: "https://x/1.0", apiKey: "k", restApiKey: "r" },
+  [],
+);
+/** The token, or the error the answer stands for (as the client builds it, without a request). */
+async function readToken(response: Response, redactor: Redactor = redact): Promise<string> {
+  const answer = await readAnswer(response, request, redactor);
+  if ("value" in answer) return answer.value;
+  const { kind, message, ...fields } = answer.failure;
+  throw new BatchApiError(message, fields);
+}
+const read = (response: Response) => readToken(response);
 const fails = (response: Response) => caught<BatchApiError>(() => read(response));
 
 /** API.md's error table, written out here rather than read from the code under test. */

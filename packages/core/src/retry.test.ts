@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { caught } from "../test/helpers.js";
-import { backoffDelay, DEFAULT_RETRY, NO_RETRY, type RetryPolicy, sleep } from "./retry.js";
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  NO_RETRY,
+  pause,
+  type RetryPolicy,
+  retrying,
+} from "./retry.js";
 
 const policy = (baseDelayMs: number, maxDelayMs: number): RetryPolicy => ({
   ...DEFAULT_RETRY,
@@ -68,30 +74,72 @@ describe("backoffDelay", () => {
   });
 });
 
-describe("sleep", () => {
+describe("pause", () => {
   it("resolves after the delay", async () => {
     const start = performance.now();
-    await sleep(15);
+    expect(await pause(15)).toBe("slept");
     expect(performance.now() - start).toBeGreaterThanOrEqual(14);
   });
 
-  it("rejects at once with the signal's reason when aborted while sleeping", async () => {
+  it.each(["abort", "stop"] as const)("ends at once when %s fires while waiting", async (which) => {
     const controller = new AbortController();
     const start = performance.now();
-    setTimeout(() => controller.abort(new Error("stop")), 5);
-    const error = await caught(() => sleep(60_000, controller.signal));
-    expect(error.message).toBe("stop");
+    setTimeout(() => controller.abort(), 5);
+    const signals = which === "abort" ? [controller.signal] : [undefined, controller.signal];
+    expect(await pause(60_000, ...signals)).toBe(which);
     expect(performance.now() - start).toBeLessThan(1000);
   });
 
-  it("rejects without waiting when already aborted", async () => {
-    const error = await caught(() => sleep(60_000, AbortSignal.abort(new Error("early"))));
-    expect(error.message).toBe("early");
+  it("does not wait when already aborted or stopped (abort first)", async () => {
+    expect(await pause(60_000, AbortSignal.abort(), AbortSignal.abort())).toBe("abort");
+    expect(await pause(60_000, undefined, AbortSignal.abort())).toBe("stop");
   });
 
-  it("resolves normally with a signal that never fires", async () => {
+  it("leaves nothing listening once it has slept", async () => {
     const controller = new AbortController();
-    await expect(sleep(1, controller.signal)).resolves.toBeUndefined();
-    controller.abort(); // after resolving: nothing left listening to reject anything
+    expect(await pause(1, controller.signal, controller.signal)).toBe("slept");
+    controller.abort(); // after resolving: nothing left to resolve twice
+  });
+});
+
+describe("retrying", () => {
+  const failure = (retryable: boolean, retryAfterMs?: number) => ({ retryable, retryAfterMs });
+  const aborted = () => failure(false);
+  const fast = { ...DEFAULT_RETRY, baseDelayMs: 1, maxDelayMs: 2 };
+
+  it("retries a retryable failure until it succeeds", async () => {
+    let n = 0;
+    const tried = await retrying(
+      fast,
+      async () => (++n < 3 ? { failure: failure(true) } : { value: "ok" }),
+      { aborted },
+    );
+    expect(tried).toEqual({ value: "ok", attempts: 3 });
+  });
+
+  it("a final failure ends at once; exhausted only when retries ran out on a retryable one", async () => {
+    const once = await retrying(fast, async () => ({ failure: failure(false) }), { aborted });
+    expect(once).toMatchObject({ attempts: 1, exhausted: false });
+    const spent = await retrying(
+      { ...fast, retries: 2 },
+      async () => ({ failure: failure(true) }),
+      { aborted },
+    );
+    expect(spent).toMatchObject({ attempts: 3, exhausted: true });
+  });
+
+  it("a stop ends the wait with the last failure, not exhausted; an abort with the abort's", async () => {
+    const last = failure(true, 60_000);
+    const stop = AbortSignal.timeout(5);
+    const stopped = await retrying(fast, async () => ({ failure: last }), { stop, aborted });
+    expect(stopped).toEqual({ failure: last, attempts: 1, exhausted: false });
+    const abort = AbortSignal.timeout(5);
+    const cut = await retrying(fast, async () => ({ failure: last }), { abort, aborted });
+    expect(cut).toEqual({ failure: failure(false), attempts: 1, exhausted: false });
+    const before = await retrying(fast, async () => ({ value: 1 }), {
+      abort: AbortSignal.abort(),
+      aborted,
+    });
+    expect(before).toMatchObject({ attempts: 0 });
   });
 });

@@ -1,4 +1,10 @@
-/** How failed attempts are retried. Only retryable errors are (see the error table). */
+/**
+ * When a call is sent again, all in one place: which answers are retried, how long to wait
+ * (backoff, `Retry-After`), and the loop that does it. `send.ts` makes one attempt; this
+ * decides whether there is another.
+ */
+
+/** How failed attempts are retried. Only retryable failures are (`isRetryableStatus`). */
 export interface RetryOptions {
   /** Attempts after the first. Default 5. */
   retries?: number;
@@ -22,6 +28,19 @@ export const DEFAULT_RETRY: RetryPolicy = {
 export const NO_RETRY: RetryPolicy = { ...DEFAULT_RETRY, retries: 0 };
 
 /**
+ * Which answers are worth sending again: 429 and 5xx are transient; every other answer would
+ * come back the same. Network errors and timeouts are retried too (a DELETE is idempotent).
+ */
+export const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500;
+
+/** `Retry-After` as seconds or as an HTTP date, in ms from `now`; undefined when absent or bad. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return;
+  const ms = /^\s*\d+(\.\d+)?\s*$/.test(value) ? +value * 1000 : Date.parse(value) - now;
+  return ms >= 0 ? Math.ceil(ms) : ms < 0 ? 0 : undefined;
+}
+
+/**
  * The wait before retry number `retry` (1-based): exponential backoff with full jitter, so
  * many clients hitting one failure do not come back in lockstep. A server's `Retry-After`
  * is a floor, never shortened.
@@ -36,19 +55,71 @@ export function backoffDelay(
   return Math.max(retryAfterMs, Math.floor(random() * ceiling));
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const onAbort = () => {
+/**
+ * Waits `ms`; ends early when `abort` fires ("abort") or `stop` does ("stop"). Never rejects,
+ * and leaves no timer or listener behind.
+ */
+export function pause(
+  ms: number,
+  abort?: AbortSignal,
+  stop?: AbortSignal,
+): Promise<"slept" | "abort" | "stop"> {
+  if (abort?.aborted) return Promise.resolve("abort");
+  if (stop?.aborted) return Promise.resolve("stop");
+  return new Promise((resolve) => {
+    const end = (how: "slept" | "abort" | "stop") => {
       clearTimeout(timer);
-      reject(signal?.reason);
+      abort?.removeEventListener("abort", onAbort);
+      stop?.removeEventListener("abort", onStop);
+      resolve(how);
     };
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const onAbort = () => end("abort");
+    const onStop = () => end("stop");
+    const timer = setTimeout(end, ms, "slept");
+    abort?.addEventListener("abort", onAbort);
+    stop?.addEventListener("abort", onStop);
   });
+}
+
+/** What the loop needs to know of a failed attempt. */
+export interface Retryable {
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+}
+
+/** How a call ended after all its attempts. */
+export type Tried<T, F> =
+  | { readonly value: T; readonly attempts: number }
+  | {
+      readonly failure: F;
+      readonly attempts: number;
+      /** Retries (or time) ran out on a failure that might have passed: what the breaker counts. */
+      readonly exhausted: boolean;
+    };
+
+/**
+ * Attempts until one succeeds or its failure is final: not retryable, out of retries, or out
+ * of time. `stop` ends it before any new attempt, with the last failure (a graceful stop sends
+ * no new retry); `abort` ends it at once, with the failure `aborted()` makes.
+ */
+export async function retrying<T, F extends Retryable>(
+  policy: RetryPolicy,
+  attempt: () => Promise<{ value: T } | { failure: F }>,
+  { abort, stop, aborted }: { abort?: AbortSignal; stop?: AbortSignal; aborted: () => F },
+): Promise<Tried<T, F>> {
+  const started = Date.now();
+  for (let n = 1; ; n++) {
+    if (abort?.aborted) return { failure: aborted(), attempts: n - 1, exhausted: false };
+    const outcome = await attempt();
+    if ("value" in outcome) return { value: outcome.value, attempts: n };
+    const { failure } = outcome;
+    const delay = backoffDelay(policy, n, failure.retryAfterMs);
+    const spent = n > policy.retries || Date.now() - started + delay > policy.maxElapsedMs;
+    if (!failure.retryable || spent) {
+      return { failure, attempts: n, exhausted: failure.retryable };
+    }
+    const woke = stop?.aborted ? "stop" : await pause(delay, abort, stop);
+    if (woke === "abort") return { failure: aborted(), attempts: n, exhausted: false };
+    if (woke === "stop") return { failure, attempts: n, exhausted: false };
+  }
 }

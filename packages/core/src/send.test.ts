@@ -7,6 +7,8 @@ import {
   FAST,
   fakeFetch,
   never,
+  okFetch,
+  REST_KEY,
   reply,
   tokenReply,
 } from "../test/helpers.js";
@@ -106,11 +108,11 @@ describe("retries", () => {
     const error = await caught<BatchApiError>(() => client({ fetch }).deleteUser("u/1"));
     expect(error.request).toEqual({
       method: "DELETE",
-      url: `${BASE}/***/data/users/u%2F1`,
+      url: `${BASE}/***/data/users/{id}`,
       app: "0",
     });
     expect(error.message).toMatch(
-      /^HTTP 404, code 20 \(check baseUrl.*\) \[DELETE http:\/\/127\.0\.0\.1:9\/1\.0\/\*\*\*\/data\/users\/u%2F1, app 0, attempt 1\]$/,
+      /^HTTP 404, code 20 \(check baseUrl.*\) \[DELETE http:\/\/127\.0\.0\.1:9\/1\.0\/\*\*\*\/data\/users\/\{id\}, app 0, attempt 1\]$/,
     );
   });
 });
@@ -217,7 +219,7 @@ describe("the caller's AbortSignal", () => {
     );
     expect(error).toBeInstanceOf(BatchAbortError);
     expect(error.attempts).toBe(1);
-    expect(error.request?.url).toBe(`${BASE}/***/data/users/u1`);
+    expect(error.request?.url).toBe(`${BASE}/***/data/users/{id}`);
     expect(elapsedSince(start)).toBeLessThan(1000);
     expect(fetch.calls).toHaveLength(1);
   });
@@ -324,5 +326,86 @@ describe("network errors", () => {
     expect(error.cause).toBeUndefined();
     expect(Object.values(error)).not.toContain(thrown);
     expect(error.message).toContain(`${BASE}/***/data/users/u1`);
+  });
+});
+
+describe("redirects are never followed", () => {
+  const ID = "jane.doe@example.com";
+  const location = (origin: string) =>
+    `${origin}/1.0/${encodeURIComponent(API_KEY).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}/data/users/${encodeURIComponent(ID)}?k=${REST_KEY}`;
+  /** An answer a browser gives in manual mode: no status, no headers, no body to read. */
+  const opaqueRedirect = () =>
+    ({
+      type: "opaqueredirect",
+      status: 0,
+      ok: false,
+      redirected: false,
+      url: "",
+      headers: new Headers(),
+      body: null,
+      text: async () => "",
+    }) as unknown as Response;
+
+  it("asks every fetch not to follow one (redirect: manual)", async () => {
+    const fetch = okFetch();
+    await client({ fetch }).deleteUser("u1");
+    await client({ fetch }).deleteUsers(["u2"]);
+    expect(fetch.calls.map((call) => call.redirect)).toEqual(["manual", "manual"]);
+  });
+
+  it.each([301, 302, 303, 307, 308])(
+    "a %i is an error saying where it pointed, without a key, the id or the query; not retried",
+    async (status) => {
+      const fetch = fakeFetch(
+        () =>
+          new Response(null, { status, headers: { Location: location("https://elsewhere.test") } }),
+      );
+      const error = await caught<BatchApiError>(() => client({ fetch }).deleteUser(ID));
+      expect(error).toBeInstanceOf(BatchApiError);
+      expect(error).toMatchObject({
+        name: "REDIRECTED",
+        status,
+        retryable: false,
+        attempts: 1,
+        location: "https://elsewhere.test/1.0/***/data/users/{id}",
+      });
+      expect(error.message).toContain("https://elsewhere.test/1.0/***/data/users/{id}");
+      expect(error.message).toMatch(/never follow/);
+      expect(fetch.calls).toHaveLength(1);
+      const printed = JSON.stringify(error) + error.message;
+      for (const secret of [API_KEY, REST_KEY, encodeURIComponent(ID), ID])
+        expect(printed).not.toContain(secret);
+    },
+  );
+
+  it("a relative Location is resolved against the call's URL", async () => {
+    const fetch = fakeFetch(
+      () => new Response(null, { status: 308, headers: { Location: "/2.0/x" } }),
+    );
+    const error = await caught<BatchApiError>(() => client({ fetch }).deleteUsers(["u1"]));
+    expect(JSON.stringify(error)).toContain("http://127.0.0.1:9/2.0/x");
+  });
+
+  it("an opaque redirect (a browser's manual mode) is an error too, where it pointed unknown", async () => {
+    const fetch = fakeFetch(opaqueRedirect);
+    const error = await caught<BatchApiError>(() => client({ fetch }).deleteUser("u1"));
+    expect(error).toMatchObject({ name: "REDIRECTED", status: 0, retryable: false });
+    expect(error.location).toBeUndefined();
+    expect(fetch.calls).toHaveLength(1);
+  });
+
+  it("a fetch that followed one anyway confirms nothing, even with a token", async () => {
+    const fetch = fakeFetch(() => {
+      const answer = tokenReply("token-from-elsewhere");
+      Object.defineProperty(answer, "redirected", { value: true });
+      Object.defineProperty(answer, "url", { value: location("https://elsewhere.test") });
+      return answer;
+    });
+    const error = await caught<BatchApiError>(() => client({ fetch }).deleteUser(ID));
+    expect(error).toMatchObject({
+      name: "REDIRECTED",
+      location: "https://elsewhere.test/1.0/***/data/users/{id}",
+    });
+    expect(error.message).toMatch(/followed/);
   });
 });

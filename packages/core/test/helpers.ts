@@ -18,6 +18,7 @@ export interface Call {
   readonly headers: Record<string, string>;
   readonly body?: string;
   readonly signal: AbortSignal;
+  readonly redirect?: string;
   readonly at: number;
 }
 
@@ -137,9 +138,25 @@ export function allStrings(value: unknown, seen = new Set<unknown>()): string[] 
   return out;
 }
 
-/** The key, raw and as it appears in a URL, and as JSON would escape it. */
+/** Percent-escapes with lowercase hex digits, as some servers and proxies write them. */
+export const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
+
+/** Every character as a JSON `\u` escape. */
+export const unicodeEscaped = (text: string) =>
+  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+
+/**
+ * The forms a key can take in what a server echoes: raw, percent-encoded (either case, or twice),
+ * form-encoded or form-decoded (`+` and space swapped), JSON-escaped (`\/`, `\u002b`).
+ */
 export const secretForms = (secret: string) => [
   secret,
   encodeURIComponent(secret),
+  lowerHex(encodeURIComponent(secret)),
+  encodeURIComponent(encodeURIComponent(secret)),
+  new URLSearchParams({ k: secret }).toString().slice(2),
+  secret.replaceAll("+", " "),
   JSON.stringify(secret).slice(1, -1),
+  JSON.stringify(secret).slice(1, -1).replaceAll("/", "\\/"),
+  unicodeEscaped(secret),
 ];

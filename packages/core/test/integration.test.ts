@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   BatchAbortError,
   BatchApiError,
+  type BatchDeleteError,
   BatchNetworkError,
   BatchTimeoutError,
   createClient,
@@ -251,4 +252,55 @@ describe("a ky instance as fetch", () => {
     expect((await client({ fetch: kyFetch }).deleteUser("u1")).token).toBe("token-2");
     expect(seen).toHaveLength(2);
   });
+});
+
+describe("redirects over a real socket: never followed", () => {
+  const kyFetch = ky.extend({ retry: 0, throwHttpErrors: false, timeout: false }) as FetchLike;
+  /** Points every call at another origin (localhost, not 127.0.0.1) that would confirm it. */
+  const redirecting =
+    (status: number): Handler =>
+    (req, res, n) => {
+      if (req.url!.startsWith("/elsewhere/")) return answerToken(req, res, n);
+      const port = (server.address() as AddressInfo).port;
+      res.writeHead(status, { location: `http://localhost:${port}/elsewhere${req.url}` });
+      res.end();
+    };
+
+  for (const [transport, fetch] of [
+    ["the global fetch (undici)", undefined],
+    ["a ky instance", kyFetch],
+  ] as const) {
+    it.each([301, 302, 303, 307, 308])(
+      `${transport}: a %i is an error naming where it pointed; nothing reaches the other origin`,
+      async (status) => {
+        handler = redirecting(status);
+        const id = "jane.doe@example.com";
+        const single = await caught<BatchApiError>(() => client({ fetch }).deleteUser(id));
+        const bulk = await caught<BatchDeleteError>(() =>
+          client({ fetch }).deleteUsers([id, "u2"]),
+        );
+        expect(seen.map((s) => s.url.startsWith("/elsewhere/"))).toEqual([false, false]);
+        const port = (server.address() as AddressInfo).port;
+        expect(single).toMatchObject({
+          name: "REDIRECTED",
+          status,
+          attempts: 1,
+          location: `http://localhost:${port}/elsewhere/1.0/***/data/users/{id}`,
+        });
+        expect(bulk.report.failures[0]!.error).toMatchObject({ name: "REDIRECTED", status });
+        expect(bulk.report.stoppedBy?.reason).toBe("halt");
+        const printed = JSON.stringify([single, bulk]) + single.message + bulk.message;
+        for (const secret of [API_KEY, encodeURIComponent(API_KEY), REST_KEY]) {
+          expect(printed).not.toContain(secret);
+        }
+        // The id is only where the caller asked for it: the report's failed ids.
+        const messages =
+          JSON.stringify(single) +
+          bulk.message +
+          JSON.stringify(bulk.report.failures.map((f) => f.error));
+        for (const form of [id, encodeURIComponent(id)]) expect(messages).not.toContain(form);
+        expect(bulk.report.failedIds).toEqual([id, "u2"]);
+      },
+    );
+  }
 });

@@ -1,7 +1,13 @@
 // One real round trip per runtime, with the runtime's own fetch, to the emulator that
 // run.js serves on 127.0.0.1: catches transport differences (DELETE with a body, headers, CORS).
-import { has, isError, ok, rejects } from "./assert.js";
-import { client, servedOrigin, servedTransaction } from "./helpers.js";
+import { equal, has, isError, ok, rejects } from "./assert.js";
+import { assertNoKeys, client, printed, servedOrigin, servedTransaction } from "./helpers.js";
+
+/**
+ * What each runtime's fetch gives for `redirect: "manual"`: a browser hides the redirect
+ * (an opaque answer: status 0, no Location); servers-side runtimes hand over the 3xx itself.
+ */
+const OPAQUE_REDIRECTS = new Set(["chromium"]);
 
 export const networkCases = [
   {
@@ -40,6 +46,30 @@ export const networkCases = [
       const c = client(ctx, { baseUrl: ctx.baseUrl, restApiKey: "wrong-rest-key", retry: false });
       const error = await rejects(c.deleteUser(`${ctx.runtime}-denied`));
       isError(error, ctx.core.BatchApiError, { name: "AUTHENTICATION_INVALID", code: 10 });
+    },
+  },
+  {
+    name: "network: a redirect is never followed (the runtime's own fetch, redirect: manual)",
+    fn: async (ctx) => {
+      const origin = servedOrigin(ctx);
+      // /redirect/ answers 307 to /followed/, which would confirm the deletion with a token.
+      const baseUrl = `${origin}/redirect/1.0`;
+      const c = client(ctx, { baseUrl, retry: false, timeoutMs: 10_000 });
+      const error = await rejects(c.deleteUser(`${ctx.runtime}-redirected@example.com`));
+      isError(error, ctx.core.BatchApiError, { name: "REDIRECTED", retryable: false, attempts: 1 });
+      ok(ctx.core.isBatchApiError(error), "isBatchApiError");
+      if (OPAQUE_REDIRECTS.has(ctx.runtime)) {
+        has(error, { status: 0, location: undefined });
+      } else {
+        has(error, { status: 307, location: `${origin}/followed/1.0/***/data/users/{id}` });
+      }
+      assertNoKeys(printed(error), "a redirect error");
+      for (const text of printed(error)) ok(!text.includes("redirected@"), `an id in ${text}`);
+
+      const bulk = await rejects(c.deleteUsers(["a", "b"], { chunkSize: 1, concurrency: 1 }));
+      isError(bulk, ctx.core.BatchDeleteError);
+      has(bulk.report, { confirmed: 0, failed: 2, calls: 1 });
+      equal(bulk.report.stoppedBy.reason, "halt", "stoppedBy.reason");
     },
   },
 ];

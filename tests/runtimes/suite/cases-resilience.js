@@ -88,4 +88,46 @@ export const resilienceCases = [
       equal(fetch.calls, 0, "calls sent");
     },
   },
+  {
+    name: "stop: a graceful stop sends nothing new and reports the rest as not attempted",
+    fn: (ctx) =>
+      withEmulator(ctx, {}, async (emulator) => {
+        const stopper = new AbortController();
+        let calls = 0;
+        const fetch = (url, init) => {
+          if (++calls === 2) stopper.abort(); // while the second call is in flight
+          return emulator.fetch(url, init);
+        };
+        const ids = Array.from({ length: 50 }, (_, i) => `user-${i}`);
+        const c = client(ctx, { fetch, chunkSize: 10, concurrency: 1 });
+        const error = await rejects(c.deleteUsers(ids, { stopSignal: stopper.signal }));
+        isError(error, ctx.core.BatchDeleteError);
+        ok(ctx.core.isBatchDeleteError(error), "isBatchDeleteError");
+        has(error.report, { requested: 50, confirmed: 20, failed: 30, complete: true });
+        equal(error.report.stoppedBy.reason, "stop", "stoppedBy.reason");
+        deepEqual(error.report.failedIds, ids.slice(20), "failedIds");
+        ok(
+          error.report.failures.every((f) => !f.attempted && f.error.name === "STOPPED"),
+          "the rest is not attempted",
+        );
+        equal(emulator.stats().requests, 2, "requests sent");
+      }),
+  },
+  {
+    name: "stop: the circuit breaker stops a run against a server that is down",
+    fn: (ctx) =>
+      withEmulator(ctx, {}, async (emulator) => {
+        emulator.setFaults({ maintenance: 1 });
+        const retry = { retries: 1, baseDelayMs: 1, maxDelayMs: 2 };
+        const c = client(ctx, { fetch: emulator.fetch, chunkSize: 10, concurrency: 2, retry });
+        const ids = Array.from({ length: 1000 }, (_, i) => `user-${i}`);
+        const error = await rejects(c.deleteUsers(ids, { maxConsecutiveFailures: 3 }));
+        isError(error, ctx.core.BatchDeleteError);
+        equal(error.report.stoppedBy.reason, "breaker", "stoppedBy.reason");
+        equal(error.report.stoppedBy.error.name, "MAINTENANCE_ERROR", "the breaker's error");
+        has(error.report, { requested: 1000, confirmed: 0, failed: 1000 });
+        // 3 calls tripped it, a 4th was in flight beside them: 2 attempts each at most.
+        ok(emulator.stats().requests <= 8, `${emulator.stats().requests} requests`);
+      }),
+  },
 ];

@@ -12,7 +12,7 @@ import { readNdjson } from "./ndjson.js";
 import { readPlainLines } from "./plain.js";
 import { type ByteSource, isByteSource } from "./text.js";
 
-export { IdReadError } from "./error.js";
+export { IdReadError, isIdReadError } from "./error.js";
 export type { ByteSource } from "./text.js";
 
 export type IdFormat = "lines" | "csv" | "ndjson" | "json";

@@ -1,0 +1,89 @@
+import { createEmulator } from "@batch-custom-data/emulator";
+import { describe, expect, it } from "vitest";
+import { targetHash } from "../hash.js";
+import { UsageError } from "../usage.js";
+import { configure } from "./settings.js";
+
+const APP = "settings_app_key_1";
+const APP2 = "settings_app_key_2";
+const REST = "settings_rest_key_1";
+const env = { BATCH_API_KEY: APP, BATCH_REST_API_KEY: REST };
+
+describe("configure", () => {
+  it("from the environment, with the defaults", () => {
+    const settings = configure({}, env);
+    expect(settings).toMatchObject({
+      apps: 1,
+      baseUrl: "https://api.batch.com/1.0",
+      chunkSize: 10_000,
+      chosenChunkSize: undefined,
+      target: targetHash("https://api.batch.com/1.0", [APP]),
+    });
+  });
+
+  it("several apps, labelled or not; the flags win over the variables", () => {
+    const labelled = configure(
+      { baseUrl: "http://127.0.0.1:9/1.0", chunkSize: 7 },
+      { ...env, BATCH_API_KEY: `ios=${APP},android=${APP2}`, BATCH_CHUNK_SIZE: "50" },
+    );
+    expect(labelled).toMatchObject({
+      apps: 2,
+      baseUrl: "http://127.0.0.1:9/1.0",
+      chunkSize: 7,
+      chosenChunkSize: 7,
+      target: targetHash("http://127.0.0.1:9/1.0", [APP, APP2]),
+    });
+    expect(configure({}, { ...env, BATCH_CHUNK_SIZE: "50" })).toMatchObject({
+      chunkSize: 50,
+      chosenChunkSize: 50,
+    });
+  });
+
+  it("names the variable or the flag at fault, never a key", () => {
+    const fails = (flags: object, environment: Record<string, string>, message: RegExp) => {
+      let error: unknown;
+      try {
+        configure(flags, environment);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain(APP);
+      expect((error as Error).message).not.toContain(REST);
+    };
+    fails({}, { BATCH_REST_API_KEY: REST }, /^BATCH_API_KEY is not set/);
+    fails({}, { BATCH_API_KEY: APP }, /^BATCH_REST_API_KEY is not set/);
+    fails({ baseUrl: "ftp://x" }, env, /^--base-url: baseUrl must be an http\(s\) URL/);
+    fails({}, { ...env, BATCH_BASE_URL: "ftp://x" }, /^BATCH_BASE_URL: /);
+    fails({}, { ...env, BATCH_RETRIES: "-1" }, /^BATCH_RETRIES must be a whole number/);
+    fails({}, { ...env, BATCH_API_KEY: `${APP} x` }, /BATCH_API_KEY/);
+  });
+
+  it("a dry run needs no key, and sends nothing even when it has them", async () => {
+    const keyless = configure({ dryRun: true }, {});
+    expect(keyless.apps).toBeUndefined();
+    expect(keyless.target).toBeUndefined();
+    const appOnly = configure({ dryRun: true }, { BATCH_API_KEY: `${APP},${APP2}` });
+    expect(appOnly.apps).toBe(2);
+    expect(appOnly.target).toBe(targetHash("https://api.batch.com/1.0", [APP, APP2]));
+    // A key that is set is still checked.
+    expect(() => configure({ dryRun: true }, { BATCH_API_KEY: "bad key" })).toThrow(
+      /BATCH_API_KEY/,
+    );
+    // Its client cannot send: the transport refuses.
+    const emulator = createEmulator({ apps: [APP], restApiKey: REST });
+    const sending = configure({ dryRun: true, retries: 0 }, env, emulator.fetch);
+    await expect(sending.client.deleteUser("u1")).rejects.toThrow();
+    expect(emulator.stats().requests).toBe(0);
+    emulator.close();
+  });
+
+  it("a transport given is used (the emulator, in tests)", async () => {
+    const emulator = createEmulator({ apps: [APP], restApiKey: REST, processingDelayMs: 0 });
+    const settings = configure({ baseUrl: "http://emulator/1.0" }, env, emulator.fetch);
+    expect((await settings.client.deleteUser("u1")).token).toEqual(expect.any(String));
+    expect(emulator.stats().requests).toBe(1);
+    emulator.close();
+  });
+});

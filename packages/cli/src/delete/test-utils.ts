@@ -1,0 +1,35 @@
+/** Shared by the delete modules' unit tests: a client on the emulator (no network), inputs. */
+import { createEmulator, type EmulatorOptions } from "@batch-custom-data/emulator";
+import type { IdSource } from "@batch-custom-data/node";
+import type { Input } from "./input.js";
+import { configure, type SettingsFlags } from "./settings.js";
+
+export const APP = "unit_app_key_7a6b5c";
+export const APP2 = "unit_app_key_android_1d2e";
+export const REST = "unit_rest_key_9f8e7d";
+
+/** The emulator as the client's `fetch`, and settings made from the environment as the CLI does. */
+export function emulated(options: EmulatorOptions = {}, flags: SettingsFlags = {}, apps = [APP]) {
+  const emulator = createEmulator({ apps, restApiKey: REST, processingDelayMs: 0, ...options });
+  const settings = configure(
+    { baseUrl: "http://emulator.test/1.0", retries: 0, ...flags },
+    { BATCH_API_KEY: apps.join(","), BATCH_REST_API_KEY: REST },
+    emulator.fetch,
+  );
+  return { emulator, settings };
+}
+
+export const input = (ids: IdSource, total?: number, name = "arguments"): Input => ({
+  ids,
+  name,
+  total,
+  close() {},
+});
+
+export const range = (n: number, prefix = "u") =>
+  Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+
+/** Ids in batches, as readIds hands them on. */
+export async function* batches(...lists: string[][]) {
+  for (const list of lists) yield list;
+}
