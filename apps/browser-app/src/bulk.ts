@@ -2,12 +2,12 @@
 // sent yet), starts a job on the proxy with the admin token, watches it to the end, and
 // offers the ids that were not deleted as a file.
 import {
-  BatchAbortError,
   countFileIds,
   createProxyClient,
   formatOfFile,
   type IdFormat,
   idsToFile,
+  isBatchAbortError,
   type ProxyClient,
   type ProxyJob,
   type ReadIdsOptions,
@@ -192,7 +192,7 @@ export function setUpBulk(config: AppConfig): { enter(): void } {
         if (job.state === "done") report(job);
       }
     } catch (thrown) {
-      if (thrown instanceof BatchAbortError) {
+      if (isBatchAbortError(thrown)) {
         announce("Stopped watching. The job goes on in the background.");
         $("bulk-state").textContent = "Not watched";
         $("bulk-state").dataset.state = "stopped";

@@ -1,4 +1,9 @@
-import { BatchNetworkError, BatchProxyError, BatchTimeoutError } from "@batch-custom-data/browser";
+import {
+  type BatchProxyError,
+  isBatchNetworkError,
+  isBatchProxyError,
+  isBatchTimeoutError,
+} from "@batch-custom-data/browser";
 import { SignInError } from "./session.js";
 
 export interface Explained {
@@ -7,7 +12,7 @@ export interface Explained {
   details?: string;
 }
 
-/** An error's message without the call it was about (" [DELETE https://…]"), for people. */
+/** An error's message without the call it was about (" [DELETE https://…, attempt 1]"), for people. */
 const sentence = (message: string) => message.replace(/ \[[A-Z]+ [^\]]*\]$/, "");
 
 function technical(error: Error): string {
@@ -30,7 +35,7 @@ export function explain(error: unknown, who: "user" | "operator"): Explained {
   if (error instanceof SignInError) {
     return { title: "You are signed out", text: error.message };
   }
-  if (error instanceof BatchProxyError) {
+  if (isBatchProxyError(error)) {
     const details = technical(error);
     switch (error.proxyCode) {
       case "UNAUTHORIZED":
@@ -73,14 +78,14 @@ export function explain(error: unknown, who: "user" | "operator"): Explained {
         };
     }
   }
-  if (error instanceof BatchNetworkError) {
+  if (isBatchNetworkError(error)) {
     return {
       title: "Could not reach the deletion service",
       text: sentence(error.message),
       details: technical(error),
     };
   }
-  if (error instanceof BatchTimeoutError) {
+  if (isBatchTimeoutError(error)) {
     return {
       title: "The deletion service did not answer in time",
       text: "It may be overloaded. Try again in a few minutes.",

@@ -1,11 +1,13 @@
 import {
   BatchAbortError,
   BatchApiError,
-  BatchError,
+  type BatchErrorName,
   BatchNetworkError,
+  type BatchRequestInfo,
   BatchTimeoutError,
   ERROR_KINDS,
   type ErrorKind,
+  isBatchError,
 } from "@batch-custom-data/core";
 import { isHTTPError, isTimeoutError } from "ky";
 import { isBrowserRuntime } from "./detect.js";
@@ -32,9 +34,8 @@ export interface ProxyRequestInfo {
 
 export interface ProxyErrorInit {
   readonly status: number;
-  /** Overrides the name the status stands for (`UNEXPECTED_RESPONSE`). */
-  readonly name?: string;
-  readonly message: string;
+  /** Overrides the name the status stands for (`UNEXPECTED_RESPONSE`, `REDIRECTED`). */
+  readonly name?: BatchErrorName;
   readonly request: ProxyRequestInfo;
   readonly attempts: number;
   readonly body?: ProxyErrorBody;
@@ -50,6 +51,7 @@ export interface ProxyErrorInit {
  * `proxyCode` is the proxy's own code, the one to branch on.
  */
 export class BatchProxyError extends BatchApiError {
+  static override readonly kind: string = "BatchProxyError";
   /** `UNAUTHORIZED`, `INVALID_IDS`, `JOB_NOT_FOUND`, … (absent when the answer was not the proxy's). */
   declare readonly proxyCode?: string;
   /** INVALID_IDS: the line of the uploaded ids at fault. */
@@ -58,17 +60,44 @@ export class BatchProxyError extends BatchApiError {
   declare readonly upstream?: string;
   declare readonly tokens?: readonly { app: string; token: string }[];
 
-  constructor(init: ProxyErrorInit) {
-    const kind = kindOf(init.status, init.body?.upstream);
-    super(init.name ? { ...kind, name: init.name } : kind, init.message, init.retryAfterMs);
+  constructor(message: string, init: ProxyErrorInit) {
+    const { name, status, code, retryable } = kindOf(init.status, init.body?.upstream);
+    super(message, {
+      name: init.name ?? name,
+      status,
+      code,
+      retryable,
+      retryAfterMs: init.retryAfterMs,
+      attempts: init.attempts,
+      request: requestInfo(init.request),
+    });
     const { body, tokens } = init;
-    Object.assign(this, { attempts: init.attempts, request: init.request });
     // Only the fields that apply, so JSON.stringify shows no empty ones.
-    if (body?.code) Object.assign(this, { proxyCode: body.code });
-    if (typeof body?.line === "number") Object.assign(this, { line: body.line });
-    if (body?.upstream) Object.assign(this, { upstream: body.upstream });
-    if (tokens?.length) Object.assign(this, { tokens });
+    if (body?.code) this.proxyCode = body.code;
+    if (typeof body?.line === "number") this.line = body.line;
+    if (body?.upstream) this.upstream = body.upstream;
+    if (tokens?.length) this.tokens = tokens;
   }
+}
+
+/**
+ * Whether `value` is a `BatchProxyError`, from this copy of the package or another (an ESM and
+ * a CJS build side by side), or another realm: the core brands every error with its classes'
+ * kinds under a registered symbol (see the core's guards).
+ */
+export function isBatchProxyError(value: unknown): value is BatchProxyError {
+  if (value instanceof BatchProxyError) return true;
+  const kinds = isBatchError(value) && (value as unknown as Record<symbol, unknown>)[BRAND];
+  return Array.isArray(kinds) && kinds.includes(BatchProxyError.kind);
+}
+const BRAND = Symbol.for("@batch-custom-data/core.error");
+
+/**
+ * The core types a request's method as DELETE (its only one); the proxy's calls are GET, POST
+ * and DELETE. The shape is the same, and so is what prints.
+ */
+function requestInfo(request: ProxyRequestInfo): BatchRequestInfo {
+  return request as unknown as BatchRequestInfo;
 }
 
 /** Batch's name for what the proxy relays, else the status's; retryable as RETRY_STATUSES say. */
@@ -106,8 +135,11 @@ export interface CallContext {
   readonly fetch: typeof fetch;
 }
 
-const where = ({ request, attempts }: CallContext) =>
-  ` [${request.method} ${request.url}${attempts > 1 ? `, ${attempts} attempts` : ""}]`;
+/** What every error of a call carries: the call (its method and URL end the message). */
+const about = ({ request, attempts }: CallContext) => ({
+  request: requestInfo(request),
+  attempts,
+});
 
 /**
  * What went wrong with a call to the proxy, as one of the core's errors: its answer
@@ -116,28 +148,24 @@ const where = ({ request, attempts }: CallContext) =>
  * A `BatchError` thrown on the way (by a hook of ours) passes through.
  */
 export async function toBatchError(thrown: unknown, context: CallContext): Promise<unknown> {
-  const { request, attempts, signal, redact } = context;
-  if (thrown instanceof BatchError) return thrown;
+  const { request, signal, redact } = context;
+  if (isBatchError(thrown)) return thrown;
   if (signal?.aborted) {
-    return Object.assign(new BatchAbortError("Aborted by the caller's AbortSignal."), {
-      attempts,
-      request,
-    });
+    return new BatchAbortError("Aborted by the caller's AbortSignal.", about(context));
   }
   if (isHTTPError(thrown)) return fromAnswer(thrown.response, context);
   if (isTimeoutError(thrown)) {
     const message = `The proxy did not answer within ${context.timeoutMs} ms: it may be overloaded or down; try again.`;
-    return Object.assign(new BatchTimeoutError(message + where(context)), { attempts, request });
+    return new BatchTimeoutError(message, about(context));
   }
   if (thrown instanceof TypeError) {
     const message = isBrowserRuntime()
       ? await diagnose(request.url, context.fetch)
       : `Network error: ${redact(thrown.message)}${causeOf(thrown, redact)}.`;
     const code = Object(Object(thrown).cause).code;
-    return Object.assign(new BatchNetworkError(message + where(context)), {
-      attempts,
-      request,
-      ...(typeof code === "string" ? { code } : {}),
+    return new BatchNetworkError(message, {
+      ...about(context),
+      code: typeof code === "string" ? code : undefined,
     });
   }
   return thrown; // the caller's own hook threw it: theirs to see as is
@@ -156,12 +184,10 @@ export async function fromAnswer(
   const { redact } = context;
   const status = response.status;
   if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
-    return new BatchProxyError({
-      status,
-      message: `The proxy answered with a redirect, and a deletion client never follows one: set url to the proxy's final address (https, no trailing path).${where(context)}`,
-      request: context.request,
-      attempts: context.attempts,
-    });
+    return new BatchProxyError(
+      "The proxy answered with a redirect, and a deletion client never follows one: set url to the proxy's final address (https, no trailing path).",
+      { status, name: "REDIRECTED", request: context.request, attempts: context.attempts },
+    );
   }
   let parsed: unknown;
   try {
@@ -172,9 +198,8 @@ export async function fromAnswer(
   const said = body
     ? redact(body.message).slice(0, 500)
     : `HTTP ${status}, and not the proxy's JSON error: is url the proxy's address?`;
-  return new BatchProxyError({
+  return new BatchProxyError(said, {
     status,
-    message: `${said}${where(context)}`,
     request: context.request,
     attempts: context.attempts,
     body: body && { ...body, message: said },
@@ -185,13 +210,10 @@ export async function fromAnswer(
 
 /** A 2xx answer that is not JSON: something else than the proxy answers at `url`. */
 export function unexpectedAnswer(status: number, context: CallContext): BatchProxyError {
-  return new BatchProxyError({
-    status,
-    name: "UNEXPECTED_RESPONSE",
-    message: `HTTP ${status} with a body that is not JSON: is url the proxy's address?${where(context)}`,
-    request: context.request,
-    attempts: context.attempts,
-  });
+  return new BatchProxyError(
+    `HTTP ${status} with a body that is not JSON: is url the proxy's address?`,
+    { status, name: "UNEXPECTED_RESPONSE", request: context.request, attempts: context.attempts },
+  );
 }
 
 function isProxyError(value: unknown): value is ProxyErrorBody {

@@ -56,7 +56,7 @@ describe("over the network", () => {
     const error = await caught(client.getJob("job-1"));
     expect(error).toMatchObject({ attempts: 2, request: { method: "GET" } });
     expect(error.message).toMatch(/could not be reached/);
-    expect(error.message).toMatch(/, 2 attempts\]$/);
+    expect(error.message).toMatch(/, attempt 2\]$/);
   });
 
   it("says the browser is offline (the built package, in a context taken offline)", async () => {

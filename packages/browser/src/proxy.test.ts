@@ -1,6 +1,7 @@
 // In Chromium: the proxy client against a scripted proxy (its `fetch`), so each answer the
 // proxy can give is mapped and checked; network failures are in network.test.ts.
 import { describe, expect, it, vi } from "vitest";
+import { createProxyClient as builtClient } from "../dist/browser.js";
 import {
   BatchAbortError,
   BatchApiError,
@@ -10,6 +11,9 @@ import {
   BatchTimeoutError,
   BatchValidationError,
   createProxyClient,
+  isBatchApiError,
+  isBatchError,
+  isBatchProxyError,
   type ProxyJob,
 } from "./index.js";
 import { caught, fakeProxy, json, type Loose, proxyError, text } from "./test-utils.js";
@@ -95,7 +99,9 @@ describe("deleteMe", () => {
       attempts: 1,
       request: { method: "DELETE", url: `${URL_}/v1/me`, app: "proxy" },
     });
-    expect(error.message).toBe(`The token has expired: sign in again. [DELETE ${URL_}/v1/me]`);
+    expect(error.message).toBe(
+      `The token has expired: sign in again. [DELETE ${URL_}/v1/me, app proxy, attempt 1]`,
+    );
     expect(proxy.seen).toHaveLength(1); // a 401 is never retried
   });
 
@@ -143,7 +149,7 @@ describe("deleteMe", () => {
       attempts: 3,
       proxyCode: "UPSTREAM_UNAVAILABLE",
     });
-    expect(error.message).toMatch(/, 3 attempts\]$/);
+    expect(error.message).toMatch(/, attempt 3\]$/);
     expect(proxy.seen).toHaveLength(3);
   });
 
@@ -218,7 +224,7 @@ describe("deleteMe", () => {
     });
     const client = createProxyClient({ url: URL_, token: TOKEN, fetch: proxy.fetch });
     const error = await caught(client.deleteMe());
-    expect(error).toMatchObject({ status: 307 });
+    expect(error).toMatchObject({ status: 307, name: "REDIRECTED" });
     expect(error.message).toMatch(/never follows one/);
     expect(proxy.seen).toHaveLength(1);
   });
@@ -441,8 +447,22 @@ describe("errors", () => {
       name: "AUTHENTICATION_INVALID",
       proxyCode: "UNAUTHORIZED",
       status: 401,
-      message: `No. [DELETE ${URL_}/v1/me]`,
+      message: `No. [DELETE ${URL_}/v1/me, app proxy, attempt 1]`,
     });
     expect(BatchNetworkError).toBeTypeOf("function");
+  });
+
+  it("are told by the guards across copies of the package (the source and the build)", async () => {
+    const proxy = fakeProxy({ "DELETE /v1/me": [proxyError(401, "UNAUTHORIZED", "No.")] });
+    const built = builtClient({ url: URL_, token: TOKEN, fetch: proxy.fetch });
+    const error = await caught(built.deleteMe());
+    expect(error).not.toBeInstanceOf(BatchProxyError); // another copy's class
+    expect(isBatchProxyError(error)).toBe(true);
+    expect(isBatchApiError(error)).toBe(true);
+    expect(isBatchError(error)).toBe(true);
+    expect(isBatchProxyError(new BatchValidationError("not a proxy error"))).toBe(false);
+    expect(isBatchProxyError({ name: "AUTHENTICATION_INVALID", proxyCode: "UNAUTHORIZED" })).toBe(
+      false,
+    );
   });
 });

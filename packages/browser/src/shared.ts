@@ -3,6 +3,7 @@
 export { isBrowserRuntime } from "./detect.js";
 export {
   BatchProxyError,
+  isBatchProxyError,
   type ProxyErrorBody,
   type ProxyRequestInfo,
   RETRY_STATUSES,
