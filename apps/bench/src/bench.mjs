@@ -1,55 +1,100 @@
 #!/usr/bin/env node
-// `pnpm bench` (full) and `pnpm bench --quick`: throughput (SDK vs raw fetch vs curl), CLI
-// memory, bundle sizes and emulator capacity, in one run against one emulator served in its
-// own process on 127.0.0.1. Timings are reported, never asserted: nothing here fails on a time.
+// `pnpm bench` (full), `pnpm bench --quick`, `pnpm bench --wan [--rtt MS]`: every benchmark of
+// the project in one run. Timings are reported, never asserted: nothing here fails on a time.
 //
-// Full results go to results/latest.{json,md} (committed); a quick run writes
-// results/quick.{json,md} (ignored by git), so it never overwrites the reference run.
+//   1. headline: the SDK against a raw fetch loop that builds its bodies in the clock, in
+//      paired alternating runs, on the global fetch and on the keep-alive transport; and
+//      deleteUsers(readIds(file)) against deleteUsers(array) for the same ids;
+//   2. loopback context: the raw floor (bodies built before the clock) and the documented
+//      curl script, in rotating rounds;
+//   3. emulator capacity (is the emulator ever what limits the runs?; not in --quick);
+//   4. WAN: HTTPS behind a proxy that adds a round trip (wan.mjs): SDK, raw loop, CLI, curl,
+//      naive loop;
+//   5. memory: peak RSS of the CLI from a file, with today's young generation and a smaller one;
+//   6. bundle sizes, the core against ky, ofetch and axios, and the core by module.
+//
+// Full results go to results/latest.{json,md} (committed); --quick writes results/quick.*,
+// --wan results/wan.* (both ignored by git), so neither overwrites the reference run.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { countTokens, findCurl, SEQUENTIAL_SCRIPT, writePayloads, XARGS_SCRIPT } from "./curl.mjs";
+import { curlScript, nodeClient } from "./clients.mjs";
+import { findCurl, sequentialScript, writePayloads, xargsScript } from "./curl.mjs";
 import { startEmulator } from "./emulator.mjs";
 import { findCli, measureDelete, peakRss, writeIdFile } from "./memory.mjs";
-import { measureSizes, sizesTable } from "./sizes.mjs";
+import { pairedRounds } from "./pairs.mjs";
+import { render } from "./render.mjs";
+import { semiSpaceWays } from "./semi-space.mjs";
+import { coreByModule, measureSizes } from "./sizes.mjs";
 import {
   API_KEY,
   BENCH_DIR,
-  childrenCpuMs,
   fmtInt,
   fmtMb,
-  fmtMs,
   installCleanup,
   killChildren,
-  lastJson,
   machine,
-  REST_API_KEY,
-  run,
   stats,
-  table,
 } from "./util.mjs";
+import { wan } from "./wan.mjs";
 
-const argv = process.argv.slice(2);
+const USAGE = "usage: bench [--quick] [--wan] [--rtt MS]";
+const argv = process.argv.slice(2).filter((a) => a !== "--");
 const quick = argv.includes("--quick");
-const unknown = argv.filter((a) => a !== "--quick" && a !== "--");
-if (unknown.length) {
-  console.error(`bench: unknown argument(s) ${unknown.join(" ")}; usage: bench [--quick]`);
+const wanOnly = argv.includes("--wan");
+let rttMs = 50;
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === "--quick" || a === "--wan") continue;
+  const rtt = a === "--rtt" ? argv[++i] : a.startsWith("--rtt=") ? a.slice(6) : undefined;
+  if (rtt !== undefined) {
+    rttMs = Number(rtt);
+    if (!(rttMs >= 0 && rttMs <= 1000)) {
+      console.error(`bench: --rtt takes a round trip in ms, 0 to 1000 (got ${rtt}); ${USAGE}`);
+      process.exit(2);
+    }
+    continue;
+  }
+  console.error(`bench: unknown argument ${a}; ${USAGE}`);
   process.exit(2);
 }
 
 const CONFIG = quick
-  ? { ids: 100_000, reps: 3, memoryIds: [1_000_000], capacitySeconds: 1.5, budgetS: 40 }
+  ? {
+      ids: 100_000,
+      pairs: 5,
+      contextRounds: 1,
+      capacitySeconds: 1.5,
+      wan: { ids: 100_000, rounds: 1, naiveSample: 10 },
+      memoryIds: [500_000],
+      memoryReps: 1,
+      budgetS: 55,
+    }
   : {
       ids: 1_000_000,
-      reps: 5,
-      memoryIds: [1_000_000, 5_000_000],
+      pairs: 15,
+      contextRounds: 5,
       capacitySeconds: 4,
-      budgetS: 900,
+      wan: { ids: 1_000_000, rounds: 3, naiveSample: 100 },
+      memoryIds: [1_000_000, 5_000_000],
+      memoryReps: 3,
+      budgetS: 2700,
     };
-const CONCURRENCY = 4; // the SDK's default, used by every method
+const TRANSPORTS = { global: "global fetch", keepalive: "keep-alive" };
+const CONCURRENCY = 4; // the SDK's default, and the raw loop's
 const CAPACITY_CONCURRENCY = 8;
 const PER_CALL = 10_000;
-const CHILD_TIMEOUT_MS = quick ? 30_000 : 180_000;
+/**
+ * Node flags tried on the CLI's process, beside "as shipped". V8's young generation grows to
+ * 2 × 16 MiB semi-spaces on 64-bit; a smaller one trades memory for more scavenges (and more
+ * promotion); --optimize-for-size shrinks every generation, at a larger cost.
+ */
+const CLI_FLAGS = [
+  { key: "semi1", flags: ["--max-semi-space-size=1"] },
+  ...(quick ? [] : [{ key: "optimizeForSize", flags: ["--optimize-for-size"] }]),
+];
+
+const CHILD_TIMEOUT_MS = quick ? 30_000 : 240_000;
 const started = performance.now();
 const deadline = started + CONFIG.budgetS * 1000;
 const log = (...a) => console.error(...a);
@@ -60,204 +105,213 @@ process.on("exit", () => rmSync(tmpDir, { recursive: true, force: true }));
 
 const results = {
   date: new Date().toISOString(),
-  command: quick ? "pnpm bench --quick" : "pnpm bench",
+  command: `pnpm bench${quick ? " --quick" : ""}${wanOnly ? " --wan" : ""}${rttMs !== 50 ? ` --rtt ${rttMs}` : ""}`,
   quick,
+  wanOnly,
   machine: machine(),
-  config: { ...CONFIG, concurrency: CONCURRENCY, idsPerCall: PER_CALL },
+  config: { ...CONFIG, concurrency: CONCURRENCY, idsPerCall: PER_CALL, rttMs },
+  loadavgBefore: loadavg(),
 };
 
-const emulator = await startEmulator();
-log(`bench: emulator on ${emulator.baseUrl} (pid ${emulator.pid}), tmp ${tmpDir}`);
-try {
-  results.loadavgBefore = loadavg();
-  results.throughput = await throughput();
-  results.capacity = await capacity();
-  results.memory = await memory();
-  results.sizes = await measureSizes();
-} finally {
-  await emulator.close();
-  killChildren();
+const cli = findCli();
+/** The 1-minute load average after each loopback run: how busy the machine was. */
+const loads = [];
+/** Runs one section and records how long it took. */
+results.sectionSeconds = {};
+async function section(name, fn) {
+  const t = performance.now();
+  results[name] = await fn();
+  results.sectionSeconds[name] = Number(((performance.now() - t) / 1000).toFixed(1));
 }
+if (wanOnly) {
+  await section("wan", wanSection);
+} else {
+  const emulator = await startEmulator();
+  log(`bench: emulator on ${emulator.baseUrl} (pid ${emulator.pid}), tmp ${tmpDir}`);
+  try {
+    await section("headline", () => headline(emulator));
+    await section("context", () => context(emulator));
+    if (!quick) await section("capacity", () => capacity(emulator));
+    await section("memory", () => memory(emulator));
+  } finally {
+    await emulator.close();
+  }
+  await section("wan", wanSection);
+  await section("sizes", measureSizes);
+  await section("coreModules", coreByModule);
+}
+killChildren();
 results.loadavgAfter = loadavg();
+results.loadavgDuring = loads.length ? stats(loads) : undefined;
 results.durationS = Number(((performance.now() - started) / 1000).toFixed(1));
 
 const markdown = render(results);
 const outDir = join(BENCH_DIR, "results");
 mkdirSync(outDir, { recursive: true });
-const base = quick ? "quick" : "latest";
+const base = wanOnly ? "wan" : quick ? "quick" : "latest";
 writeFileSync(join(outDir, `${base}.json`), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(outDir, `${base}.md`), markdown);
-if (!quick) updateReadme(markdown);
+if (base === "latest") updateReadme(markdown);
 console.log(markdown);
-console.log(`sdk/raw: ${results.throughput.ratios["sdk/raw"].toFixed(2)}`);
 log(`bench: done in ${results.durationS} s; results/${base}.json and results/${base}.md written`);
 
 // ---------------------------------------------------------------------------------------------
 
-/** Runs a Node client child; its result line carries its own process.cpuUsage(). */
-async function nodeClient(script, extra = {}) {
-  const config = {
-    baseUrl: emulator.baseUrl,
-    apiKey: API_KEY,
-    restApiKey: REST_API_KEY,
-    ids: CONFIG.ids,
-    concurrency: CONCURRENCY,
-    ...extra,
-  };
-  const cpu0 = childrenCpuMs();
-  const result = await run(
-    process.execPath,
-    [join(BENCH_DIR, "src", script), JSON.stringify(config)],
+/** One measured run against `emulator`, verified: it must have accepted exactly `expected` ids. */
+async function verifiedRun(emulator, run, expected) {
+  await emulator.call("begin");
+  const r = await run();
+  const server = await emulator.call("end");
+  r.verified = server.idsAccepted === expected && server.errors === 0;
+  r.emulatorCpuMs = server.cpuMs;
+  r.emulatorCoreUse = server.cpuMs / r.wallMs;
+  r.loadavg = loadavg()[0];
+  loads.push(r.loadavg);
+  if (!r.verified) r.server = server;
+  return r;
+}
+
+async function headline(emulator) {
+  const ids = CONFIG.ids;
+  const file = join(tmpDir, `ids-${ids}.txt`);
+  await writeIdFile(file, ids);
+  const node = (script, config) => ({
+    ...config,
+    run: () =>
+      nodeClient(
+        script,
+        { baseUrl: emulator.baseUrl, ids, ...config.options },
+        { timeoutMs: CHILD_TIMEOUT_MS },
+      ),
+  });
+  const sdk = (transport, options = {}) =>
+    node("sdk-child.mjs", {
+      label: `SDK \`deleteUsers(${options.file ? "readIds(file)" : "array"})\`, ${TRANSPORTS[transport]}`,
+      options: { transport, ...options },
+    });
+  const raw = (transport) =>
+    node("raw-child.mjs", {
+      label: `raw \`fetch\` loop, bodies built in the clock, ${TRANSPORTS[transport]}`,
+      options: { transport, concurrency: CONCURRENCY, buildInClock: true },
+    });
+  const comparisons = [
     {
-      timeoutMs: CHILD_TIMEOUT_MS,
+      key: "global",
+      label: "sdk/raw (bodies in the clock, global fetch)",
+      a: sdk("global"),
+      b: raw("global"),
     },
+    { key: "keepalive", label: "sdk/raw (keep-alive)", a: sdk("keepalive"), b: raw("keepalive") },
+    {
+      key: "fileArray",
+      label: `file/array (${fmtInt(ids)} ids)`,
+      a: sdk("global", { file }),
+      b: sdk("global"),
+    },
+  ];
+  log(
+    `bench: headline, ${fmtInt(ids)} ids, ${CONFIG.pairs} pairs of each: ${comparisons.map((c) => c.label).join("; ")}`,
   );
-  const cpu1 = childrenCpuMs();
-  if (result.code !== 0) {
-    throw new Error(
-      `${script} failed (${result.code ?? result.signal}): ${result.stderr.slice(-2000)}`,
-    );
-  }
-  const r = lastJson(result.stdout);
-  return {
-    wallMs: r.wallMs,
-    cpuMs: r.cpuUserMs + r.cpuSysMs,
-    cpuUserMs: r.cpuUserMs,
-    cpuSysMs: r.cpuSysMs,
-    ids: r.ids,
-    calls: r.calls,
-    peakRssKb: r.peakRssKb,
-    // Whole process, start-up and id generation included (10 ms resolution).
-    processCpuMs: cpu1.user + cpu1.system - cpu0.user - cpu0.system,
-    processWallMs: result.wallMs,
-  };
+  // Every Node client makes one untimed warm-up call (one id) first.
+  const result = await pairedRounds({
+    comparisons,
+    pairs: CONFIG.pairs,
+    deadline,
+    log,
+    measure: (side) => verifiedRun(emulator, side.run, ids + 1),
+  });
+  rmSync(file, { force: true });
+  return { ids, concurrency: CONCURRENCY, idsPerCall: PER_CALL, ...result };
 }
 
-/** Runs a curl shell script; CPU is the script's whole process tree (sh, xargs, every curl). */
-async function curlScript(script, payloadDir) {
-  const env = {
-    PATH: process.env.PATH,
-    PAYLOAD_DIR: payloadDir,
-    URL: `${emulator.baseUrl}/${API_KEY}/data/users`,
-    REST_API_KEY,
-    CONCURRENCY: String(CONCURRENCY),
-  };
-  const cpu0 = childrenCpuMs();
-  const result = await run("sh", ["-c", script], { env, group: true, timeoutMs: CHILD_TIMEOUT_MS });
-  const cpu1 = childrenCpuMs();
-  if (result.code !== 0) {
-    throw new Error(
-      `curl script failed (${result.code ?? result.signal}): ${result.stderr.slice(-2000)}`,
-    );
-  }
-  const calls = countTokens(result.stdout);
-  return {
-    wallMs: result.wallMs,
-    cpuMs: cpu1.user + cpu1.system - cpu0.user - cpu0.system,
-    cpuUserMs: cpu1.user - cpu0.user,
-    cpuSysMs: cpu1.system - cpu0.system,
-    calls,
-    ids: Math.min(calls * PER_CALL, CONFIG.ids),
-  };
-}
-
-async function throughput() {
+async function context(emulator) {
+  const ids = CONFIG.ids;
   const curl = findCurl();
   const payloadDir = join(tmpDir, "payloads");
   mkdirSync(payloadDir);
-  const files = writePayloads(payloadDir, CONFIG.ids, PER_CALL);
+  const files = writePayloads(payloadDir, ids, PER_CALL);
+  const rawFloor = (transport) => () =>
+    nodeClient(
+      "raw-child.mjs",
+      { baseUrl: emulator.baseUrl, ids, concurrency: CONCURRENCY, transport },
+      { timeoutMs: CHILD_TIMEOUT_MS },
+    );
+  const curlRun = (script) => () =>
+    curlScript(script, {
+      payloadDir,
+      url: `${emulator.baseUrl}/${API_KEY}/data/users`,
+      concurrency: CONCURRENCY,
+      idsPerCall: PER_CALL,
+      ids,
+      timeoutMs: CHILD_TIMEOUT_MS,
+    });
   const methods = [
-    { key: "raw", label: "raw `fetch` loop (floor)", run: () => nodeClient("raw-child.mjs") },
     {
-      key: "rawBuild",
-      label: "raw `fetch` loop, bodies built in the clock",
-      run: () => nodeClient("raw-child.mjs", { buildInClock: true }),
+      key: "rawFloor",
+      label: "raw `fetch` loop, bodies built before the clock (the floor), global fetch",
+      run: rawFloor("global"),
+      expected: ids + 1,
     },
-    { key: "sdk", label: "SDK `deleteUsers`", run: () => nodeClient("sdk-child.mjs") },
+    {
+      key: "rawFloorKeepAlive",
+      label: "raw `fetch` loop, bodies built before the clock (the floor), keep-alive",
+      run: rawFloor("keepalive"),
+      expected: ids + 1,
+    },
     ...(curl
       ? [
           {
             key: "curl",
-            label: `documented \`curl\`, one per file, sequential`,
-            run: () => curlScript(SEQUENTIAL_SCRIPT, payloadDir),
+            label: "documented `curl`, one per file, sequential",
+            run: curlRun(sequentialScript()),
+            expected: ids,
           },
           {
             key: "curlParallel",
             label: `documented \`curl\`, \`xargs -P ${CONCURRENCY}\``,
-            run: () => curlScript(XARGS_SCRIPT, payloadDir),
+            run: curlRun(xargsScript()),
+            expected: ids,
           },
         ]
       : []),
   ];
   log(
-    `bench: throughput, ${fmtInt(CONFIG.ids)} ids (${files} calls of ${fmtInt(PER_CALL)}), concurrency ${CONCURRENCY}, ${CONFIG.reps} rounds${curl ? `, curl: ${curl}` : ", curl: NOT FOUND"}`,
+    `bench: loopback context, ${fmtInt(ids)} ids (${files} calls), ${CONFIG.contextRounds} rounds${curl ? `, curl: ${curl}` : ", curl: NOT FOUND"}`,
   );
   const runs = Object.fromEntries(methods.map((m) => [m.key, []]));
-  for (let rep = 0; rep < CONFIG.reps; rep++) {
-    if (performance.now() > deadline) {
-      log(`bench: time budget reached after ${rep} rounds`);
+  for (let round = 0; round < CONFIG.contextRounds; round++) {
+    if (round > 0 && performance.now() > deadline) {
+      log(`bench: time budget reached after ${round} rounds`);
       break;
     }
     // The order rotates each round, so no method always runs first (or after the same one).
     for (let k = 0; k < methods.length; k++) {
-      const method = methods[(rep + k) % methods.length];
-      // The store is left empty: every id is received, parsed, validated and queued for
-      // deletion, but the delete itself is a miss. That keeps the one-threaded emulator off the
-      // critical path (see capacity() for what seeded users cost it).
-      await emulator.call("begin");
-      const r = await method.run();
-      const server = await emulator.call("end");
-      // Node clients make one untimed warm-up call (one id); curl does not.
-      const expected = CONFIG.ids + (method.key.startsWith("curl") ? 0 : 1);
-      r.verified = server.idsAccepted === expected && server.errors === 0;
-      r.emulatorCpuMs = server.cpuMs;
-      r.emulatorCoreUse = server.cpuMs / r.wallMs;
-      r.loadavg = loadavg()[0];
+      const method = methods[(round + k) % methods.length];
+      const r = await verifiedRun(emulator, method.run, method.expected);
       runs[method.key].push(r);
       log(
-        `  round ${rep + 1} ${method.key.padEnd(12)} wall ${fmtMs(r.wallMs).padStart(6)} ms  cpu ${fmtMs(r.cpuMs).padStart(6)} ms  emulator cpu ${fmtMs(server.cpuMs).padStart(6)} ms  load ${r.loadavg.toFixed(2)}${r.verified ? "" : `  NOT VERIFIED ${JSON.stringify(server)}`}`,
+        `  round ${round + 1} ${method.key.padEnd(18)} wall ${r.wallMs.toFixed(0).padStart(6)} ms  cpu ${r.cpuMs.toFixed(0).padStart(6)} ms  emulator ${(r.emulatorCoreUse * 100).toFixed(0)}% of a core${r.verified ? "" : `  NOT VERIFIED ${JSON.stringify(r.server)}`}`,
       );
     }
   }
   rmSync(payloadDir, { recursive: true, force: true });
-
-  const summary = {};
+  const methodsOut = {};
   for (const m of methods) {
     const list = runs[m.key];
-    const wall = stats(list.map((r) => r.wallMs));
-    summary[m.key] = {
+    if (!list.length) continue;
+    methodsOut[m.key] = {
       label: m.label,
-      wallMs: wall,
+      wallMs: stats(list.map((r) => r.wallMs)),
       cpuMs: stats(list.map((r) => r.cpuMs)),
-      idsPerSecond: stats(list.map((r) => (r.ids / r.wallMs) * 1000)),
-      emulatorCpuMs: stats(list.map((r) => r.emulatorCpuMs)),
       emulatorCoreUse: stats(list.map((r) => r.emulatorCoreUse)),
       verified: list.every((r) => r.verified),
       runs: list,
     };
   }
-  const med = (key, what = "wallMs") => summary[key]?.[what].median;
-  const ratio = (a, b, what) => (med(a, what) && med(b, what) ? med(a, what) / med(b, what) : null);
-  // Paired, round by round: how steady the ratio is within this run.
-  const paired = runs.raw.map((raw, i) => runs.sdk[i] && runs.sdk[i].wallMs / raw.wallMs);
-  return {
-    ids: CONFIG.ids,
-    idsPerCall: PER_CALL,
-    concurrency: CONCURRENCY,
-    rounds: runs.raw.length,
-    methods: summary,
-    ratios: {
-      "sdk/raw": ratio("sdk", "raw"),
-      "sdk/raw cpu": ratio("sdk", "raw", "cpuMs"),
-      "sdk/raw-build": ratio("sdk", "rawBuild"),
-      "curl/sdk": ratio("curl", "sdk"),
-      "curl -P/sdk": ratio("curlParallel", "sdk"),
-      "sdk/raw per round": stats(paired.filter(Boolean)),
-    },
-  };
+  return { ids, rounds: runs[methods[0].key].length, methods: methodsOut };
 }
 
-async function capacity() {
+async function capacity(emulator) {
   // Bodies of 10,000 ids sent by plain fetch on one connection pool, at twice the benchmark's
   // concurrency: (1) over and over for a fixed time, against the empty store the throughput
   // runs use; (2) once over as many seeded users, whose deletion the emulator then does for real.
@@ -265,10 +319,17 @@ async function capacity() {
   const probe = async (label, seeded) => {
     if (seeded) await emulator.call("seed", { count: CONFIG.ids });
     await emulator.call("begin");
-    const r = await nodeClient("raw-child.mjs", {
-      concurrency: CAPACITY_CONCURRENCY,
-      ...(seeded ? {} : { seconds: CONFIG.capacitySeconds, maxCalls: 20_000 }),
-    });
+    const r = await nodeClient(
+      "raw-child.mjs",
+      {
+        baseUrl: emulator.baseUrl,
+        ids: CONFIG.ids,
+        concurrency: CAPACITY_CONCURRENCY,
+        transport: "keepalive",
+        ...(seeded ? {} : { seconds: CONFIG.capacitySeconds, maxCalls: 20_000 }),
+      },
+      { timeoutMs: CHILD_TIMEOUT_MS },
+    );
     const server = await emulator.call("end");
     const row = {
       label,
@@ -279,9 +340,7 @@ async function capacity() {
       calls: r.calls,
       idsPerSecond: (r.ids / r.wallMs) * 1000,
       emulatorCpuMs: server.cpuMs,
-      // Share of one core the emulator used (1.0: its one JavaScript thread is saturated).
       emulatorCoreUse: server.cpuMs / r.wallMs,
-      // What one core of emulator would handle, were it never waiting for the client.
       idsPerEmulatorCpuSecond: (server.idsAccepted / server.cpuMs) * 1000,
       usersLeft: server.usersLeft,
       errors: server.errors,
@@ -297,53 +356,114 @@ async function capacity() {
   ];
 }
 
-async function memory() {
-  const cli = findCli();
+async function memory(emulator) {
   const rows = [];
   const baseline = await peakRss(["-e", "0"], { env: process.env, timeoutMs: 10_000, tmpDir });
   rows.push({
+    key: "floor",
     name: "`node -e 0` (Node's own floor)",
-    kind: "floor",
     ids: 0,
-    peakRssKb: baseline.peakRssKb,
+    runs: [{ peakRssKb: baseline.peakRssKb, ok: true }],
     method: baseline.method,
-    ok: true,
   });
   if (cli.missing) log(`bench: CLI memory skipped: ${cli.missing}`);
-  for (const count of CONFIG.memoryIds) {
-    if (performance.now() > deadline) break;
+  const cliName = "`batch-custom-data delete --file`";
+  const variants = [
+    ...(cli.missing
+      ? []
+      : [
+          { key: "cli", name: `${cliName}, as shipped`, nodeArgs: [], flags: [] },
+          ...CLI_FLAGS.map(({ key, flags }) => ({
+            key,
+            name: `${cliName}, \`node ${flags.join(" ")}\``,
+            nodeArgs: flags,
+            flags,
+          })),
+        ]),
+    ...(quick
+      ? []
+      : [
+          {
+            key: "library",
+            name: "`deleteUsers(readIds(file))` (the library, no CLI)",
+            library: true,
+          },
+        ]),
+  ];
+  for (const [i, count] of CONFIG.memoryIds.entries()) {
+    if (i > 0 && performance.now() > deadline) break;
     const file = join(tmpDir, `ids-${count}.txt`);
     await writeIdFile(file, count);
-    const variants = [
-      ...(cli.missing ? [] : [{ kind: "cli", name: "`batch-custom-data delete --file`" }]),
-      { kind: "library", name: "`deleteUsers(readIds(file))` (the library, no CLI)" },
-    ];
+    const byKey = Object.fromEntries(variants.map((v) => [v.key, []]));
+    for (let rep = 0; rep < CONFIG.memoryReps; rep++) {
+      // Alternating order; the library is measured once (it is the reference, not the question).
+      const order = rep % 2 === 0 ? variants : [...variants].reverse();
+      for (const v of order) {
+        if (v.library && byKey[v.key].length > 0) continue;
+        const r = await measureDelete({
+          cli,
+          library: v.library,
+          nodeArgs: v.nodeArgs,
+          count,
+          file,
+          emulator,
+          tmpDir,
+          timeoutMs: CHILD_TIMEOUT_MS,
+        });
+        byKey[v.key].push(r);
+        log(
+          `bench: memory ${v.key.padEnd(16)} ${fmtInt(count)} ids: peak RSS ${fmtMb(r.peakRssKb)}, ${(r.wallMs / 1000).toFixed(2)} s wall, ${(r.cpuMs / 1000).toFixed(2)} s CPU${r.ok ? "" : ` (FAILED: exit ${r.exitCode}, ${r.idsAccepted} ids accepted)`}`,
+        );
+      }
+    }
     for (const v of variants) {
-      const row = await measureDelete({
-        cli,
-        library: v.kind === "library",
-        count,
-        file,
-        emulator,
-        tmpDir,
-        timeoutMs: CHILD_TIMEOUT_MS,
+      rows.push({
+        key: v.key,
+        flags: v.flags,
+        name: `${v.name}, ${fmtInt(count)} ids`,
+        ids: count,
+        runs: byKey[v.key],
+        method: byKey[v.key][0]?.method,
       });
-      rows.push({ name: `${v.name}, ${fmtInt(count)} ids`, kind: v.kind, ...row });
-      log(
-        `bench: ${v.kind} ${fmtInt(count)} ids: peak RSS ${fmtMb(row.peakRssKb)}, ${(row.wallMs / 1000).toFixed(1)} s${row.ok ? "" : ` (FAILED: exit ${row.exitCode}, ${row.idsAccepted} ids accepted)`}`,
-      );
     }
     rmSync(file, { force: true });
   }
-  const growth = {};
-  for (const kind of ["cli", "library"]) {
-    const list = rows.filter((r) => r.kind === kind && r.ok);
-    if (list.length > 1) growth[kind] = list.at(-1).peakRssKb / list[0].peakRssKb;
+  for (const row of rows) {
+    row.ok = row.runs.length > 0 && row.runs.every((r) => r.ok);
+    row.peakRssKb = stats(row.runs.map((r) => r.peakRssKb));
+    if (row.key !== "floor") {
+      row.wallMs = stats(row.runs.map((r) => r.wallMs));
+      row.cpuMs = stats(row.runs.map((r) => r.cpuMs));
+    }
   }
-  return { ...(cli.missing ? { skipped: cli.missing } : {}), rows, growth };
+  const growth = {};
+  for (const v of variants) {
+    const list = rows.filter((r) => r.key === v.key && r.ok);
+    if (list.length > 1) growth[v.key] = list.at(-1).peakRssKb.median / list[0].peakRssKb.median;
+  }
+  // Which ways of setting the young generation's size take effect at all (semi-space.mjs).
+  const ways = await semiSpaceWays({ tmpDir });
+  return {
+    ...(cli.missing ? { skipped: cli.missing } : {}),
+    ways,
+    variants: variants.map(({ key, flags }) => ({ key, flags })),
+    rows,
+    growth,
+  };
 }
 
-// ---------------------------------------------------------------------------------------------
+async function wanSection() {
+  log(`bench: wan, ${fmtInt(CONFIG.wan.ids)} ids, RTT ${rttMs} ms, ${CONFIG.wan.rounds} round(s)`);
+  return wan({
+    ...CONFIG.wan,
+    rttMs,
+    tmpDir,
+    deadline,
+    timeoutMs: quick ? 60_000 : 300_000,
+    cli,
+    log,
+  });
+}
 
 /** A full run also refreshes the results block of apps/bench/README.md. */
 function updateReadme(markdown) {
@@ -361,83 +481,4 @@ function updateReadme(markdown) {
   if (a < 0 || b < a) return;
   const body = markdown.replace(/^# .*\n\n/, "").replace(/^## /gm, "### ");
   writeFileSync(file, `${text.slice(0, a + start.length)}\n${body}${text.slice(b)}`);
-}
-
-function render(r) {
-  const tp = r.throughput;
-  const m = tp.methods;
-  const range = (s, f = fmtMs) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
-  const vsRaw = (key) =>
-    m[key] && m.raw ? (m[key].wallMs.median / m.raw.wallMs.median).toFixed(2) : "–";
-  const lines = [];
-  lines.push(`# Benchmark results${r.quick ? " (quick)" : ""}`, "");
-  lines.push(
-    `${r.date.slice(0, 10)} · \`${r.command}\` · ${r.machine.nproc} × ${r.machine.cpu} · Node ${r.machine.node} · ${r.durationS} s · load average ${r.loadavgBefore[0].toFixed(2)} before, ${r.loadavgAfter[0].toFixed(2)} after`,
-    "",
-  );
-  lines.push(
-    `## Throughput: ${fmtInt(tp.ids)} ids, bulk calls of ${fmtInt(tp.idsPerCall)}, concurrency ${tp.concurrency}, ${tp.rounds} rounds (median, min–max)`,
-    "",
-  );
-  lines.push(
-    table(
-      ["method", "wall ms", "client CPU ms (user+sys)", "ids/s", "wall vs raw", "emulator CPU use"],
-      Object.entries(m).map(([key, s]) => [
-        s.label + (s.verified ? "" : " ⚠ not verified"),
-        range(s.wallMs),
-        range(s.cpuMs),
-        fmtInt(s.idsPerSecond.median),
-        vsRaw(key),
-        `${(s.emulatorCoreUse.median * 100).toFixed(0)}%`,
-      ]),
-    ),
-    "",
-  );
-  const ratio = (k) => (tp.ratios[k] == null ? "–" : tp.ratios[k].toFixed(2));
-  lines.push(
-    `Ratios of medians: \`sdk/raw: ${ratio("sdk/raw")}\` (wall; per round ${tp.ratios["sdk/raw per round"].min.toFixed(2)}–${tp.ratios["sdk/raw per round"].max.toFixed(2)}) · sdk/raw CPU: ${ratio("sdk/raw cpu")} · sdk/(raw, bodies built in the clock): ${ratio("sdk/raw-build")} · curl/sdk: ${ratio("curl/sdk")} · curl -P ${tp.concurrency}/sdk: ${ratio("curl -P/sdk")}`,
-    "",
-  );
-  lines.push(
-    "## Emulator capacity (raw `fetch`, bulk calls of 10,000 ids, one connection pool)",
-    "",
-  );
-  lines.push(
-    table(
-      ["probe", "concurrency", "ids/s", "emulator CPU use", "ids per emulator CPU-second"],
-      r.capacity.map((c) => [
-        `${c.label} (${fmtInt(c.ids)} ids)`,
-        c.concurrency,
-        fmtInt(c.idsPerSecond),
-        `${(c.emulatorCoreUse * 100).toFixed(0)}% of one core`,
-        fmtInt(c.idsPerEmulatorCpuSecond),
-      ]),
-    ),
-    "",
-  );
-  lines.push("## Memory: peak RSS of the deleting process", "");
-  const mem = r.memory;
-  lines.push(
-    table(
-      ["process", "peak RSS", "wall s", "measured with"],
-      mem.rows.map((row) => [
-        row.name + (row.ok ? "" : " ⚠ failed"),
-        fmtMb(row.peakRssKb),
-        row.wallMs ? (row.wallMs / 1000).toFixed(1) : "–",
-        row.method,
-      ]),
-    ),
-    "",
-  );
-  if (mem.skipped) lines.push(`CLI not measured: ${mem.skipped}.`, "");
-  const growth = Object.entries(mem.growth ?? {});
-  if (growth.length) {
-    lines.push(
-      `Peak RSS, ${fmtInt(r.config.memoryIds.at(-1))} ids over ${fmtInt(r.config.memoryIds[0])}: ${growth.map(([k, g]) => `${k} ${g.toFixed(2)}×`).join(", ")} (goal: within 1.20×)`,
-      "",
-    );
-  }
-  lines.push("## Bundle size (esbuild minify, gzip -9)", "");
-  lines.push(sizesTable(r.sizes), "");
-  return `${lines.join("\n").trimEnd()}\n`;
 }

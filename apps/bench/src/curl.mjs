@@ -27,18 +27,21 @@ export function writePayloads(dir, count, perCall = 10_000) {
 
 // `-sS` only silences the progress meter (curl draws it when stdout is not a terminal); the
 // call itself is API.md's. Each answer ({"token": …}) goes to stdout, as a script prints it.
-const CURL =
-  'curl -sS -H "Content-Type: application/json" -H "X-Authorization: $REST_API_KEY" -X DELETE';
+// Over TLS (the WAN runs) curl trusts that run's self-signed certificate, and only it.
+const curl = (tls) =>
+  `curl -sS${tls ? ' --cacert "$CACERT"' : ""} -H "Content-Type: application/json" -H "X-Authorization: $REST_API_KEY" -X DELETE`;
 
-export const SEQUENTIAL_SCRIPT = `set -e
+/** One call per payload file, one after the other, as a typical script does. */
+export const sequentialScript = ({ tls = false } = {}) => `set -e
 for f in "$PAYLOAD_DIR"/payload-*.json; do
-  ${CURL} -d "@$f" "$URL"
+  ${curl(tls)} -d "@$f" "$URL"
   echo
 done`;
 
-export const XARGS_SCRIPT = `set -e
+/** The same calls, $CONCURRENCY at a time. */
+export const xargsScript = ({ tls = false } = {}) => `set -e
 printf '%s\\n' "$PAYLOAD_DIR"/payload-*.json |
-  xargs -P "$CONCURRENCY" -I{} ${CURL} -d "@{}" "$URL"`;
+  xargs -P "$CONCURRENCY" -I{} ${curl(tls)} -d "@{}" "$URL"`;
 
 /** How many calls an output of tokens shows succeeded. */
 export const countTokens = (stdout) => stdout.split('"token"').length - 1;

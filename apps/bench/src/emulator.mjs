@@ -3,8 +3,10 @@ import { fork } from "node:child_process";
 import { join } from "node:path";
 import { API_KEY, BENCH_DIR, REST_API_KEY, track } from "./util.mjs";
 
-export async function startEmulator({ timeoutMs = 30_000 } = {}) {
-  const child = fork(join(BENCH_DIR, "src", "emulator-child.mjs"), [API_KEY, REST_API_KEY], {
+/** `tls: {cert, key}` (PEM file paths) also serves it over TLS, on `tlsPort`. */
+export async function startEmulator({ timeoutMs = 30_000, tls } = {}) {
+  const args = [API_KEY, REST_API_KEY, JSON.stringify(tls ? { tls } : {})];
+  const child = fork(join(BENCH_DIR, "src", "emulator-child.mjs"), args, {
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     // Room for millions of seeded ids and queued transactions.
     execArgv: ["--max-old-space-size=4096"],
@@ -56,5 +58,12 @@ export async function startEmulator({ timeoutMs = 30_000 } = {}) {
       child.send({ cmd: "close" });
     });
 
-  return { baseUrl: ready.baseUrl, url: ready.url, pid: child.pid, call, close };
+  return {
+    baseUrl: ready.baseUrl,
+    url: ready.url,
+    tlsPort: ready.tlsPort,
+    pid: child.pid,
+    call,
+    close,
+  };
 }

@@ -82,9 +82,18 @@ export async function peakRss(args, { env, timeoutMs, tmpDir }) {
 
 /**
  * Runs the CLI (or, with `library`, stream-child.mjs: readIds + deleteUsers without the CLI)
- * over the file of `count` ids against the served emulator.
+ * over the file of `count` ids against the served emulator; `nodeArgs` go to node first.
  */
-export async function measureDelete({ cli, library, count, file, emulator, tmpDir, timeoutMs }) {
+export async function measureDelete({
+  cli,
+  library,
+  nodeArgs = [],
+  count,
+  file,
+  emulator,
+  tmpDir,
+  timeoutMs,
+}) {
   const env = {
     ...process.env,
     BATCH_API_KEY: API_KEY,
@@ -105,7 +114,7 @@ export async function measureDelete({ cli, library, count, file, emulator, tmpDi
         }),
       ]
     : [cli.path, "delete", "--file", file, "--yes"];
-  const result = await peakRss(args, { env, timeoutMs, tmpDir });
+  const result = await peakRss([...nodeArgs, ...args], { env, timeoutMs, tmpDir });
   const server = await emulator.call("end");
   const ok = result.code === 0 && server.idsAccepted === count;
   return {

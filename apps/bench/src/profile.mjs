@@ -70,6 +70,8 @@ try {
       restApiKey: REST_API_KEY,
       ids,
       concurrency: 4,
+      // The raw loop builds its bodies in the clock, as in the headline comparison.
+      buildInClock: true,
     };
     const result = await run(
       process.execPath,

@@ -1,10 +1,13 @@
-// The physical limit of client overhead: the same bulk bodies of 10,000 ids, built before the
-// clock, sent with plain `fetch` and the same concurrency; each answer read and its token
-// checked. Prints one JSON line.
-// With "buildInClock", each body is JSON.stringify-ed by the worker that sends it, inside the
-// clock, as any client must: the floor for a client that takes ids, not ready-made bodies.
-// With "seconds" set it is the emulator-capacity probe: the bodies are sent over and over
-// (at most "maxCalls" calls) until that many seconds have passed.
+// One timed run of a plain fetch loop: the ids' bodies sent `concurrency` at a time, each answer
+// read and its token checked. Prints one JSON line like sdk-child.mjs. Options:
+//   "buildInClock": each body is JSON.stringify-ed from its slice of ids inside the clock, as
+//      any client handed ids must (the fair baseline for the SDK); without it the bodies are
+//      built before the clock (the floor: what a client that is handed ready-made bodies pays);
+//   "transport": "global" or "keepalive" (transport.mjs), the same one the SDK is measured on;
+//   "warm" (default true): one untimed call first;
+//   "seconds" (+ "maxCalls"): the emulator-capacity probe, sending the bodies over and over
+//      until that many seconds have passed.
+import { makeTransport } from "./transport.mjs";
 import { makeIds } from "./util.mjs";
 import { warmUp } from "./warmup.mjs";
 
@@ -18,17 +21,21 @@ const {
   seconds,
   maxCalls,
   buildInClock = false,
+  transport: transportName = "global",
+  warm = true,
 } = JSON.parse(process.argv[2]);
 
+const transport = await makeTransport(transportName);
+const send = transport.send;
 const ids = makeIds(count);
-const bodies = [];
+const slices = Math.ceil(count / perCall);
 const build = (i) => JSON.stringify(ids.slice(i * perCall, (i + 1) * perCall));
-for (let i = 0; i * perCall < count; i++) bodies.push(buildInClock ? null : build(i));
-const idsIn = (i) => Math.min(perCall, count - (i % bodies.length) * perCall);
+const prebuilt = buildInClock ? [] : Array.from({ length: slices }, (_, i) => build(i));
+const idsIn = (i) => Math.min(perCall, count - (i % slices) * perCall);
 const url = `${baseUrl}/${apiKey}/data/users`;
 const headers = { "Content-Type": "application/json", "X-Authorization": restApiKey };
-const calls = seconds ? Math.min(maxCalls ?? 100_000, 100_000) : bodies.length;
-await warmUp(baseUrl, apiKey, restApiKey);
+const calls = seconds ? Math.min(maxCalls ?? 100_000, 100_000) : slices;
+if (warm) await warmUp(send, baseUrl, apiKey, restApiKey);
 
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
@@ -40,11 +47,8 @@ let done = 0;
 async function worker() {
   while (next < calls && performance.now() < deadline) {
     const i = next++;
-    const response = await fetch(url, {
-      method: "DELETE",
-      headers,
-      body: bodies[i % bodies.length] ?? build(i % bodies.length),
-    });
+    const body = buildInClock ? build(i % slices) : prebuilt[i % slices];
+    const response = await send(url, { method: "DELETE", headers, body });
     const { token } = await response.json();
     if (!response.ok || typeof token !== "string") throw new Error(`HTTP ${response.status}`);
     sent += idsIn(i);
@@ -54,6 +58,7 @@ async function worker() {
 await Promise.all(Array.from({ length: concurrency }, worker));
 const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
+transport.close();
 
 console.log(
   JSON.stringify({

@@ -1,22 +1,55 @@
-// One timed run of the SDK's `deleteUsers` over `ids` ids, in a process of its own so that its
-// CPU time (process.cpuUsage()) is the client's alone. Prints one JSON line.
-//   node sdk-child.mjs '{"baseUrl":"http://127.0.0.1:PORT/1.0","apiKey":"…","restApiKey":"…","ids":1000000,"concurrency":4}'
+// One timed run of the SDK's `deleteUsers`, in a process of its own so that its CPU time
+// (process.cpuUsage()) is the client's alone. Prints one JSON line.
+//   node sdk-child.mjs '{"baseUrl":"http://127.0.0.1:PORT/1.0","apiKey":"…","restApiKey":"…","ids":1000000}'
+// Options: "transport" ("global" or "keepalive", see transport.mjs), or "package": "node" for
+// the Node adapter's createClient with its own defaults (keep-alive); "concurrency" (default:
+// the SDK's own default); "file": ids read by the Node adapter's readIds(file) inside the clock
+// instead of an array made before it; "warm" (default true): one untimed call first.
+import { makeTransport } from "./transport.mjs";
 import { makeIds } from "./util.mjs";
 import { warmUp } from "./warmup.mjs";
 
+const {
+  baseUrl,
+  apiKey,
+  restApiKey,
+  ids: count,
+  concurrency,
+  transport: transportName = "global",
+  package: fromPackage = "core",
+  file,
+  warm = true,
+} = JSON.parse(process.argv[2]);
+
 // BENCH_CORE_MODULE (a path or URL) swaps in another build of the core, to try a change.
-const { createClient } = await import(process.env.BENCH_CORE_MODULE || "@batch-custom-data/core");
-const { baseUrl, apiKey, restApiKey, ids: count, concurrency } = JSON.parse(process.argv[2]);
-const ids = makeIds(count);
-const client = createClient({ apiKey, restApiKey, baseUrl, concurrency });
-await warmUp(baseUrl, apiKey, restApiKey);
+const { createClient } =
+  fromPackage === "node"
+    ? await import("@batch-custom-data/node")
+    : await import(process.env.BENCH_CORE_MODULE || "@batch-custom-data/core");
+// Today readIds yields ids one by one; with the portable layer it yields batches (arrays).
+// deleteUsers takes either, so the call below is the same for both.
+const { readIds } = file ? await import("@batch-custom-data/node") : {};
+const transport = await makeTransport(transportName);
+const client = createClient({
+  apiKey,
+  restApiKey,
+  baseUrl,
+  ...(concurrency ? { concurrency } : {}),
+  ...(transport.fetch ? { fetch: transport.fetch } : {}),
+});
+const ids = file ? undefined : makeIds(count);
+if (warm) await warmUp(transport.send, baseUrl, apiKey, restApiKey);
 
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const report = await client.deleteUsers(ids);
+const report = await client.deleteUsers(file ? readIds(file) : ids);
 const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
+transport.close();
 
+if (report.confirmed !== count) {
+  throw new Error(`${report.confirmed} of ${count} ids confirmed (${report.failed} failed)`);
+}
 console.log(
   JSON.stringify({
     wallMs,

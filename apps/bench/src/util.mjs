@@ -125,12 +125,25 @@ export function childrenCpuMs() {
   return { user: cutime * CLOCK_TICK_MS, system: cstime * CLOCK_TICK_MS };
 }
 
+/**
+ * Median, quartiles (linear interpolation between order statistics, as R's default type 7 and
+ * numpy's default do), min, max and count. Empty input gives NaNs and n = 0.
+ */
 export function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
-  const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  return { median, min: sorted[0], max: sorted[n - 1], n };
+  const at = (p) => {
+    if (n === 0) return Number.NaN;
+    const h = (n - 1) * p;
+    const lo = Math.floor(h);
+    return sorted[lo] + (h - lo) * ((sorted[Math.min(lo + 1, n - 1)] ?? 0) - sorted[lo]);
+  };
+  return { median: at(0.5), q1: at(0.25), q3: at(0.75), min: sorted[0], max: sorted[n - 1], n };
 }
+
+/** "1.12 (IQR 1.08–1.17)" */
+export const fmtIqr = (s, digits = 2) =>
+  `${s.median.toFixed(digits)} (IQR ${s.q1.toFixed(digits)}–${s.q3.toFixed(digits)})`;
 
 export const fmtInt = (n) => Math.round(n).toLocaleString("en-US");
 export const fmtMs = (ms) => (ms >= 100 ? fmtInt(ms) : ms.toFixed(1));

@@ -43,9 +43,7 @@ export interface ConsumerOptions {
 type Env = Record<string, unknown>;
 type Delivery = { readonly message: Message<unknown>; readonly job: JobMessage };
 type Outcome = MessageResult & { delaySeconds?: number };
-type Call =
-  | { app: string; token: string }
-  | { app: string; error: ErrorSummary; retryAfterMs: number };
+type Call = { app: string; token: string } | { app: string; error: ErrorSummary };
 
 /** Retries inside an invocation are for blips: a longer wait goes through the Queue. */
 const IN_INVOCATION_RETRY = { baseDelayMs: 250, maxDelayMs: 1_000, maxElapsedMs: 2_000 };
@@ -55,15 +53,6 @@ function appsOf(apiKey: ClientOptions["apiKey"]): [label: string, key: string][]
   if (typeof apiKey === "string") return [["0", apiKey]];
   if (Array.isArray(apiKey)) return apiKey.map((key, i) => [String(i), key]);
   return Object.entries(apiKey);
-}
-
-/** `Retry-After` of an answer, in ms: seconds or an HTTP date. */
-function retryAfterOf(response: Response): number {
-  const value = response.headers.get("retry-after");
-  if (!value) return 0;
-  const seconds = Number(value);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(ms) ? Math.max(0, ms) : 0;
 }
 
 /**
@@ -147,7 +136,7 @@ export function createQueueConsumer(options: ConsumerOptions = {}) {
       // The Queue gave up on these: each is a final failure, counted once like any other.
       outcomes = new Map(now.map((d) => [d, final(d, [], { name: "DEAD_LETTERED" })]));
     } else {
-      const client = (label: string, key: string, capture: { retryAfterMs: number }) =>
+      const client = (label: string, key: string) =>
         createClient({
           ...config!,
           apiKey: { [label]: key },
@@ -155,28 +144,21 @@ export function createQueueConsumer(options: ConsumerOptions = {}) {
           chunkSize: MAX_IDS_PER_CALL,
           concurrency: 1,
           retry: plan.retries === 0 ? false : { retries: plan.retries, ...IN_INVOCATION_RETRY },
-          fetch: async (input, init) => {
-            const response = await budget.fetch(input, init);
-            capture.retryAfterMs = Math.max(capture.retryAfterMs, retryAfterOf(response));
-            return response;
-          },
+          fetch: budget.fetch,
         });
       const call = async (delivery: Delivery, [label, key]: [string, string]): Promise<Call> => {
-        const capture = { retryAfterMs: 0 };
         try {
-          const report = await client(label, key, capture).deleteUsers(delivery.job.ids, {
+          const report = await client(label, key).deleteUsers(delivery.job.ids, {
             throwOnFailure: false,
           });
           const token = report.tokens[0]?.token;
           if (token && report.failures.length === 0) return { app: label, token };
-          const error = report.failures[0]!.error;
-          return { app: label, error, retryAfterMs: capture.retryAfterMs };
+          return { app: label, error: report.failures[0]!.error };
         } catch (thrown) {
           // Refused before sending (an id the core rejects, in a message we did not make):
           // a final failure of this message, not of the whole batch.
           const { name = "Error", retryable = false } = Object(thrown);
-          const error = { name, message: "", retryable, attempts: 0 };
-          return { app: label, error, retryAfterMs: 0 };
+          return { app: label, error: { name, message: "", retryable, attempts: 0 } };
         }
       };
       outcomes = new Map(
@@ -259,7 +241,7 @@ export function createQueueConsumer(options: ConsumerOptions = {}) {
       const { name, status } = (fatal ?? failures[0]!).error;
       return final(delivery, tokens, status === undefined ? { name } : { name, status });
     }
-    const wait = Math.max(...failures.map((f) => f.retryAfterMs));
+    const wait = Math.max(...failures.map((f) => f.error.retryAfterMs ?? 0));
     return {
       seq: delivery.job.seq,
       ids: delivery.job.ids.length,

@@ -91,6 +91,22 @@ describe("summarize", () => {
     });
   });
 
+  it("keeps how long the server asked to wait, only when it said", () => {
+    const limited = new BatchApiError("HTTP 429", {
+      name: "TOO_MANY_REQUESTS",
+      status: 429,
+      code: 60,
+      retryable: true,
+      attempts: 3,
+      retryAfterMs: 7000,
+    });
+    expect(summarize(limited).retryAfterMs).toBe(7000);
+    expect(
+      "retryAfterMs" in
+        summarize(new BatchApiError("x", { name: "SERVER_ERROR", status: 500, retryable: true })),
+    ).toBe(false);
+  });
+
   it("works on anything thrown, not only our errors", () => {
     expect(summarize("boom" as never)).toEqual({
       name: "Error",

@@ -6,6 +6,8 @@ export interface ErrorSummary {
   readonly code?: number | string;
   readonly retryable: boolean;
   readonly attempts: number;
+  /** How long the server asked to wait (`Retry-After` of the last answer), in ms. */
+  readonly retryAfterMs?: number;
 }
 
 /** One call that the API confirmed. */
@@ -88,6 +90,9 @@ export function summarize(error: unknown): ErrorSummary {
     code,
     retryable = false,
     attempts = 0,
+    retryAfterMs,
   } = Object(error);
-  return { name, message, status, code, retryable, attempts };
+  const summary = { name, message, status, code, retryable, attempts };
+  // Only when the server said: a report's failures print no empty field.
+  return retryAfterMs === undefined ? summary : { ...summary, retryAfterMs };
 }
