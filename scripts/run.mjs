@@ -49,21 +49,46 @@ function ensureInstall() {
   if (!sh("pnpm", ["install", "--frozen-lockfile"]).ok) fail("pnpm install failed (see above)");
 }
 
+/**
+ * The browser suites need Chromium: CHROMIUM_PATH when set, else Debian's /usr/bin/chromium,
+ * installed with apt-get when this runs as root. Nothing here needs root: without a Chromium,
+ * everything else still runs and the Chromium suites fail (and are counted), after this
+ * message says what is missing and how to get it.
+ */
 function ensureChromium() {
+  const explicit = process.env.CHROMIUM_PATH;
+  if (explicit) {
+    if (!existsSync(explicit)) {
+      warn(
+        `CHROMIUM_PATH=${explicit} does not exist: the Chromium suites will fail. Point it at a Chromium or Chrome binary, or unset it to use /usr/bin/chromium.`,
+      );
+    }
+    return;
+  }
   if (existsSync("/usr/bin/chromium")) return;
   const isRoot = process.getuid?.() === 0;
-  if (!isRoot || !existsSync("/usr/bin/apt-get")) {
-    fail(
-      "the browser tests need Debian's Chromium at /usr/bin/chromium: `apt-get install -y chromium`",
-    );
+  if (isRoot && existsSync("/usr/bin/apt-get")) {
+    console.error("> apt-get install -y chromium (about a minute, once)");
+    const apt = { ...env, DEBIAN_FRONTEND: "noninteractive" };
+    const ok =
+      spawnSync("apt-get", ["update", "-qq"], { env: apt, stdio: "inherit" }).status === 0 &&
+      spawnSync("apt-get", ["install", "-y", "-qq", "chromium"], { env: apt, stdio: "inherit" })
+        .status === 0;
+    if (ok) return;
   }
-  console.error("> apt-get install -y chromium (about a minute, once)");
-  const apt = { ...env, DEBIAN_FRONTEND: "noninteractive" };
-  const ok =
-    spawnSync("apt-get", ["update", "-qq"], { env: apt, stdio: "inherit" }).status === 0 &&
-    spawnSync("apt-get", ["install", "-y", "-qq", "chromium"], { env: apt, stdio: "inherit" })
-      .status === 0;
-  if (!ok) fail("could not install chromium with apt-get");
+  warn(
+    [
+      `Chromium is missing: no /usr/bin/chromium${isRoot ? " and apt-get could not install it" : ", and installing Debian's package needs root"}.`,
+      "Everything else runs; the Chromium suites (tests/runtimes, tests/ecosystem) fail until either",
+      "  - an administrator installs it: apt-get install -y chromium",
+      "  - or you point CHROMIUM_PATH at a Chromium or Chrome binary you have (no root needed):",
+      "    CHROMIUM_PATH=/path/to/chrome npm test",
+    ].join("\n"),
+  );
+}
+
+function warn(message) {
+  console.error(`warning: ${message}`);
 }
 
 function fail(message) {

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The one test command (`pnpm test`): lint, typecheck, build, every suite in every runtime,
-// the size budget, then one closing line `ci: N passed, N failed` summed over all suites.
+// The one test command (`pnpm test`): lint, typecheck, build, every suite in every runtime
+// (tests/ecosystem also packs every public package and runs publint and arethetypeswrong on
+// the tarballs), the size budget, then one closing line `ci: N passed, N failed` summed over
+// all suites.
 // Each suite writes its counts to `<package>/.test-results/*.json`, either vitest's JSON
 // report or `{ "suite": "...", "passed": N, "failed": N }` from our own runners (deno,
 // workerd, chromium), so this script only has to add them up.
@@ -32,7 +34,8 @@ const steps = [
   ["lint", "pnpm", ["exec", "biome", "ci", "."]],
   ["build", "pnpm", ["exec", "turbo", "run", "build"]],
   ["typecheck", "pnpm", ["exec", "turbo", "run", "typecheck", "--continue"]],
-  // publint + arethetypeswrong on every published package's packed tarball.
+  // A package's own pre-publish checks (e.g. deno publish --dry-run); publint and
+  // arethetypeswrong on every public package's tarball run in tests/ecosystem.
   ["package lint", "pnpm", ["exec", "turbo", "run", "lint:package", "--continue"]],
   ["test", "pnpm", ["exec", "turbo", "run", "test", "--continue", "--concurrency=1"]],
   ["size", "pnpm", ["--filter", "@batch-custom-data/core", "run", "size"]],

@@ -5,7 +5,7 @@ export default defineConfig({
   format: ["esm"],
   dts: true,
   clean: true,
-  sourcemap: true,
+  sourcemap: false,
   target: "es2022",
   platform: "neutral",
   // Provided by workerd (and wrangler's bundler) at run time.

@@ -15,7 +15,7 @@ export default defineConfig([
     splitting: true,
     dts: false,
     clean: true,
-    sourcemap: true,
+    sourcemap: false,
   },
   // Declarations are built per entry, each whole: split declarations would import chunk files
   // (`./client-XXXX.js`) that exist only as `.d.ts`, which Deno's type checker cannot resolve.

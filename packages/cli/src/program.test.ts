@@ -3,6 +3,7 @@
  * the same paths as the end-to-end tests of the built CLI, here for quick feedback and coverage.
  */
 import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -210,7 +211,8 @@ describe("main (in-process)", () => {
         argv.length ? message : /Usage/,
       );
     }
-    expect((await run(["--version"])).out).toBe("0.0.0\n");
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    expect((await run(["--version"])).out).toBe(`${pkg.version}\n`);
   });
 
   it("--help of each command: examples, environment, exit codes; no odd defaults", async () => {

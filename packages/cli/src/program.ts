@@ -2,6 +2,7 @@
  * The `batch-custom-data` command line: commander parses, the commands run, and every
  * failure ends in an exit code (0, 1, 2, 130, 143) with a message that never holds a key.
  */
+import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { assertUtf8Args } from "./argv.js";
 import { deleteCommand, integer } from "./delete/command.js";
@@ -19,7 +20,8 @@ import {
 import { createInterruption } from "./signals.js";
 import { CliError } from "./usage.js";
 
-export const VERSION = "0.0.0";
+/** The installed package's version (`changeset version` sets it; dist/ and src/ sit beside it). */
+export const VERSION: string = createRequire(import.meta.url)("../package.json").version;
 
 function rate(value: string): number {
   const n = Number(value);
