@@ -3,7 +3,7 @@ import { defineConfig, type Options } from "tsup";
 const common: Options = {
   // `index`: everywhere but bundles for browsers; `browser`: the `browser` export condition.
   entry: { index: "src/index.ts", browser: "src/browser.ts" },
-  sourcemap: true,
+  sourcemap: false,
   target: "es2022",
   platform: "neutral",
   external: ["@batch-custom-data/core"],
