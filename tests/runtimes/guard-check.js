@@ -3,7 +3,7 @@
 // (createClient reads `process.env`; createClient uses `Buffer`) and checks that workerd and
 // Chromium fail them. The copies live in a temp dir (CORE_DIST); nobody's source is touched.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { coreDist, packageDir } from "./harness/paths.js";
@@ -16,11 +16,22 @@ const BREAKS = {
 const MUST_FAIL = ["workerd", "chromium"];
 const MARKER = "function createClient(options) {";
 
+/** `entry` and every file of `dir` it imports, directly or not (relative imports only). */
+function reachable(dir, entry) {
+  const seen = new Set([entry]);
+  for (const file of seen) {
+    const text = readFileSync(join(dir, file), "utf8");
+    for (const [, path] of text.matchAll(/from\s+"\.\/([^"]+)"/g)) seen.add(path);
+  }
+  return [...seen];
+}
+
 const tmp = mkdtempSync(join(tmpdir(), "runtime-guard-"));
 const dist = coreDist();
-// createClient sits in whichever shared chunk the bundler put it in.
-const target = readdirSync(dist).find(
-  (file) => file.endsWith(".js") && readFileSync(join(dist, file), "utf8").includes(MARKER),
+// createClient sits in whichever shared chunk the bundler put it in: follow index.js's own
+// imports to it, so a stale chunk left in dist/ by an older build is never the one broken.
+const target = reachable(dist, "index.js").find((file) =>
+  readFileSync(join(dist, file), "utf8").includes(MARKER),
 );
 if (!target) throw new Error(`no "${MARKER}" in the core's dist to break`);
 const source = readFileSync(join(dist, target), "utf8");

@@ -1,85 +1,111 @@
 /**
  * The run's report and exit code, as the CLI has them: 0 every id confirmed, 1 some ids not
- * deleted (listed), 2 usage or configuration (including a 401, 403 or 404 from the API),
- * 130/143 after Ctrl-C or SIGTERM.
+ * deleted (listed), 2 usage or configuration (including a 401, 403, 404 or a redirect from the
+ * API), 130/143 after Ctrl-C or SIGTERM. The report is the core's, as it is; why the run
+ * ended early comes from its `stoppedBy`, nothing is re-counted here.
  */
 import {
-  BatchAbortError,
-  BatchValidationError,
   type DeleteUsersReport,
+  ENV,
   type ErrorSummary,
-  type FailureRecord,
+  isBatchValidationError,
 } from "@batch-custom-data/deno";
+import { type Stop, seconds } from "./stop.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export interface AppReport extends DeleteUsersReport {
   ok: boolean;
   exitCode: number;
+  /** True when a signal stopped the run. */
   interrupted: boolean;
+  /** Why the run ended early, when it did. */
   error?: { name: string; message: string };
 }
 
 export interface Outcome {
   report: DeleteUsersReport;
-  /** What deleteUsers threw, when it did (its report is `report`). */
-  thrown?: unknown;
-  /** Chunks formed but not sent because of a stop. */
-  unsent: readonly (readonly string[])[];
-  /** Set when a signal stopped the run. */
-  stopped?: { exitCode: number; reason: string };
+  /** What deleteUsers rejected with, when it did (it carries `report`). */
+  error?: unknown;
 }
 
-/** A 401, 403 or 404: every later call would get the same; the configuration is at fault. */
-const REFUSED = new Set([401, 403, 404]);
+type Signals = Pick<Stop, "signalName" | "aborted" | "graceMs" | "exitCode">;
 
-export function buildReport({ report, thrown, unsent, stopped }: Outcome): AppReport {
-  const failures: FailureRecord[] = [...report.failures];
-  const notSent: ErrorSummary = {
-    name: "Interrupted",
-    message: "the run was stopped before this chunk's call.",
-    retryable: true,
-    attempts: 0,
-  };
-  unsent.forEach((ids) => {
-    failures.push({ app: "*", chunk: -1, ids, attempted: false, error: notSent });
-  });
-  const unsentIds = unsent.reduce((n, ids) => n + ids.length, 0);
-  const app: AppReport = {
+export function buildReport({ report, error }: Outcome, stop: Signals): AppReport {
+  const reason = report.stoppedBy?.reason;
+  const { exitCode, why } = decide({ report, error }, stop);
+  return {
     ...report,
-    ok: false,
-    exitCode: EXIT.failed,
-    interrupted: stopped !== undefined,
-    failed: report.failed + unsentIds,
-    skipped: report.skipped - unsentIds,
-    failures,
-    failedIds: unsentIds > 0 ? [...report.failedIds, ...unsent.flat()] : report.failedIds,
-    complete: report.complete && stopped === undefined,
+    ok: exitCode === EXIT.ok,
+    exitCode,
+    interrupted: reason === "stop" || reason === "abort",
+    ...(why ? { error: why } : {}),
   };
-  const refused = report.failures.find((f) => REFUSED.has(f.error.status ?? 0));
-  if (stopped) {
-    app.exitCode = stopped.exitCode;
-    app.error = { name: "Interrupted", message: `${capitalize(stopped.reason)}.` };
-  } else if (refused) {
-    app.exitCode = EXIT.usage;
-    app.error = {
-      name: refused.error.name,
-      message: `The API refused the call (HTTP ${refused.error.status}): check BATCH_API_KEY, BATCH_REST_API_KEY and BATCH_BASE_URL. ${refused.error.message}`,
-    };
-  } else if (thrown instanceof BatchValidationError) {
-    app.exitCode = EXIT.usage;
-    app.error = { name: thrown.name, message: thrown.message };
-  } else if (thrown && !(thrown instanceof BatchAbortError)) {
-    app.error = { name: (thrown as Error).name, message: (thrown as Error).message };
-  } else {
-    app.exitCode = app.failed > 0 || !app.complete ? EXIT.failed : EXIT.ok;
+}
+
+function decide(
+  { report, error }: Outcome,
+  stop: Signals,
+): { exitCode: number; why?: AppReport["error"] } {
+  const { stoppedBy } = report;
+  if (!stoppedBy) {
+    return { exitCode: report.failed > 0 || !report.complete ? EXIT.failed : EXIT.ok };
   }
-  app.ok = app.exitCode === EXIT.ok;
-  return app;
+  const cause = stoppedBy.error;
+  switch (stoppedBy.reason) {
+    case "stop":
+    case "abort": {
+      // Both come from our signals only: the first stops, a second or the grace aborts.
+      const inFlight =
+        stoppedBy.reason === "stop"
+          ? "no new calls were sent, calls in flight finished"
+          : stop.aborted === "grace"
+            ? `no new calls were sent, calls still in flight after ${seconds(stop.graceMs)} were aborted`
+            : "calls in flight were aborted";
+      const message = `Interrupted by ${stop.signalName ?? "a signal"}: ${inFlight}.`;
+      return { exitCode: stop.exitCode, why: { name: "Interrupted", message } };
+    }
+    case "halt":
+      return {
+        exitCode: EXIT.usage,
+        why: { name: cause?.name ?? "Halted", message: refused(cause) },
+      };
+    case "source":
+      // A bad row of stdin (a file's rows are checked before anything is sent).
+      return isBatchValidationError(error)
+        ? { exitCode: EXIT.usage, why: { name: error.name, message: error.message } }
+        : { exitCode: EXIT.failed, why: named(cause, "the input could not be read") };
+    case "breaker":
+      return {
+        exitCode: EXIT.failed,
+        why: {
+          name: "CircuitBreaker",
+          message:
+            `Stopped sending: calls kept failing after every retry, as if the API were down (the last: ${cause?.name}${cause?.status ? `, HTTP ${cause.status}` : ""}). Run again later with the failed ids. ${cause?.message ?? ""}`.trim(),
+        },
+      };
+    default:
+      // "hook": the progress line could not be written.
+      return { exitCode: EXIT.failed, why: named(cause, `stopped (${stoppedBy.reason})`) };
+  }
+}
+
+const named = (error: ErrorSummary | undefined, fallback: string) => ({
+  name: error?.name ?? "Error",
+  message: error?.message ?? fallback,
+});
+
+/** What to fix when the API refuses every call the same way (401, 403, 404, a redirect). */
+function refused(error: ErrorSummary | undefined): string {
+  const check = `check ${ENV.apiKey}, ${ENV.restApiKey} and ${ENV.baseUrl}`;
+  if (!error) return `The API refused the configuration: ${check}.`;
+  if (error.name === "REDIRECTED") {
+    return `The API answered with a redirect, which a deletion client never follows: check ${ENV.baseUrl}. ${error.message}`;
+  }
+  return `The API refused the call (HTTP ${error.status}): ${check}. ${error.message}`;
 }
 
 const int = (n: number) => n.toLocaleString("en-US");
-const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 /** A human report lists this many failed ids; `--json` lists them all. */
 const LIST_LIMIT = 1000;
 
@@ -91,8 +117,10 @@ export function humanReport(app: AppReport, source: string): string {
     lines.push(`Tokens: ${int(app.tokens.length)} (one per call; --json lists them).`);
   }
   for (const f of app.failures) {
-    const where = f.app === "*" ? "not sent" : `chunk ${f.chunk}, app ${f.app}`;
-    lines.push(`Failed: ${where}, ${int(f.ids.length)} ids: ${f.error.name}: ${f.error.message}`);
+    const sent = f.attempted ? "" : ", not sent";
+    lines.push(
+      `Failed: chunk ${f.chunk}, app ${f.app}${sent}, ${int(f.ids.length)} ids: ${f.error.name}: ${f.error.message}`,
+    );
   }
   if (app.failedIds.length > 0) {
     const shown = app.failedIds.slice(0, LIST_LIMIT);

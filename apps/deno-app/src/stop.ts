@@ -1,91 +1,90 @@
 /**
- * Ctrl-C the way the CLI does it: the first SIGINT (or SIGTERM) stops reading ids and sending
- * new calls while the calls in flight finish; a second one aborts those too. Either way the
- * report is printed, and the exit code says which signal stopped the run (130 or 143).
+ * SIGINT and SIGTERM, as the CLI has them. The first one is the core's graceful stop
+ * (`stopSignal`: no id read, no call and no retry sent after it) and gives the calls in flight
+ * a grace (10 s by default) to finish before they are aborted; a second one aborts them at
+ * once (`abortSignal`). The exit code says which signal came first (130, 143).
  */
+export type SignalName = "SIGINT" | "SIGTERM";
+
+const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+export const DEFAULT_GRACE_MS = 10_000;
+
 export interface Stop {
-  /** Set at the first signal: read no more ids, send no new call. */
-  readonly stopped: boolean;
-  /** Fires at the second signal: calls in flight are aborted. */
-  readonly signal: AbortSignal;
-  /** Resolves at the first signal. */
-  readonly whenStopped: Promise<void>;
+  /** Fires at the first signal: the run's graceful stop. */
+  readonly stopSignal: AbortSignal;
+  /** Fires at a second signal, or when the grace after the first runs out. */
+  readonly abortSignal: AbortSignal;
+  /** The first signal that came, if any. */
+  readonly signalName: SignalName | undefined;
+  /** What aborted the calls in flight, if anything did. */
+  readonly aborted: "signal" | "grace" | undefined;
+  /** How long calls in flight may take after the first signal. */
+  readonly graceMs: number;
   /** 130 after SIGINT, 143 after SIGTERM. */
   readonly exitCode: number;
-  readonly reason: string;
   dispose(): void;
 }
 
-const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
-type SignalName = keyof typeof SIGNALS;
+/** Where signals come from: `Deno`, or a test's stand-in. */
+export type SignalSource = Pick<typeof Deno, "addSignalListener" | "removeSignalListener">;
 
-export function listenForStop(notify: (message: string) => void): Stop {
-  const abort = new AbortController();
-  const { promise: whenStopped, resolve } = Promise.withResolvers<void>();
-  let stoppedBy: SignalName | undefined;
-  const listeners = (Object.keys(SIGNALS) as SignalName[]).map((name) => {
-    const listener = () => {
-      if (stoppedBy === undefined) {
-        stoppedBy = name;
-        notify(
-          `${name}: finishing the calls in flight, sending nothing new (again to abort them).`,
-        );
-        resolve();
-      } else if (!abort.signal.aborted) {
-        notify(`${name}: aborting the calls in flight.`);
-        abort.abort();
-      }
-    };
-    Deno.addSignalListener(name, listener);
-    return [name, listener] as const;
+export interface StopOptions {
+  notify: (message: string) => void;
+  graceMs?: number;
+  signals?: SignalSource;
+}
+
+export function listenForStop(options: StopOptions): Stop {
+  const { notify, graceMs = DEFAULT_GRACE_MS, signals = Deno } = options;
+  const stopper = new AbortController();
+  const aborter = new AbortController();
+  let name: SignalName | undefined;
+  let aborted: Stop["aborted"];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const abort = (why: "signal" | "grace", message: string) => {
+    if (aborted) return;
+    aborted = why;
+    clearTimeout(timer);
+    notify(message);
+    aborter.abort();
+  };
+  const onSignal = (signal: SignalName) => {
+    if (name !== undefined) return abort("signal", `${signal}: aborting the calls in flight.`);
+    name = signal;
+    notify(
+      `${signal}: finishing the calls in flight (at most ${seconds(graceMs)}), sending nothing new (again to abort them).`,
+    );
+    stopper.abort();
+    const message = `Calls still in flight ${seconds(graceMs)} after ${signal}: aborting them.`;
+    timer = setTimeout(() => abort("grace", message), graceMs);
+    // The calls in flight keep the process alive; the timer alone must not.
+    Deno.unrefTimer(timer);
+  };
+  const listeners = (Object.keys(EXIT_CODES) as SignalName[]).map((signal) => {
+    const listener = () => onSignal(signal);
+    signals.addSignalListener(signal, listener);
+    return [signal, listener] as const;
   });
   return {
-    get stopped() {
-      return stoppedBy !== undefined;
+    stopSignal: stopper.signal,
+    abortSignal: aborter.signal,
+    get signalName() {
+      return name;
     },
-    signal: abort.signal,
-    whenStopped,
+    get aborted() {
+      return aborted;
+    },
+    graceMs,
     get exitCode() {
-      return SIGNALS[stoppedBy ?? "SIGINT"];
-    },
-    get reason() {
-      return `interrupted by ${stoppedBy ?? "a signal"}${abort.signal.aborted ? ": calls in flight were aborted" : ": no new calls were sent, calls in flight finished"}`;
+      return EXIT_CODES[name ?? "SIGINT"];
     },
     dispose() {
-      for (const [name, listener] of listeners) Deno.removeSignalListener(name, listener);
+      clearTimeout(timer);
+      for (const [signal, listener] of listeners) signals.removeSignalListener(signal, listener);
     },
   };
 }
 
-/**
- * Ends `source` at the first stop. A read still waiting (stdin with nothing to say) is not
- * awaited: one reaction on the stop wakes it. Racing every read against the stop promise
- * instead would leave a reaction per batch on it, each keeping its ids reachable.
- */
-export function untilStopped<T>(source: AsyncIterable<T>, stop: Stop): AsyncIterable<T> {
-  const ended: IteratorResult<T> = { done: true, value: undefined };
-  const it = source[Symbol.asyncIterator]();
-  let wake: ((result: IteratorResult<T>) => void) | undefined;
-  stop.whenStopped.then(() => {
-    wake?.(ended);
-    // Let go of the input; a read stuck on stdin is left to Deno.exit.
-    Promise.resolve(it.return?.()).catch(() => {});
-  });
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: () =>
-        stop.stopped
-          ? Promise.resolve(ended)
-          : new Promise<IteratorResult<T>>((resolve, reject) => {
-              wake = resolve;
-              it.next().then(resolve, reject);
-            }).finally(() => {
-              wake = undefined;
-            }),
-      return: async () => {
-        await it.return?.();
-        return ended;
-      },
-    }),
-  };
-}
+export const seconds = (ms: number): string => `${ms / 1000} s`;

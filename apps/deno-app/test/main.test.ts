@@ -164,6 +164,25 @@ Deno.test("a bad row in a file: exit 2 naming the line, nothing sent", async () 
   await Deno.remove(file);
 });
 
+Deno.test("a bad row on stdin: exit 2 naming the line, every id read in the report", async () => {
+  await using served = serveEmulator();
+  const run = await runApp({
+    flags: flagsFor(served.host),
+    args: ["--format", "ndjson", "--json"],
+    env: keysEnv(served.baseUrl),
+    stdin: '{"id":"user-1"}\n{"name":"private-row"}\n{"id":"user-3"}\n',
+  });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /error: stdin line 2: /);
+  assert.ok(!`${run.stdout}${run.stderr}`.includes("private-row"), "the row is not quoted");
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.stoppedBy.reason, "source");
+  assert.equal(report.error.name, "IdReadError");
+  // user-1 was read before the bad row: not sent (its chunk never filled), but reported.
+  assert.deepEqual([report.requested, report.failedIds], [1, ["user-1"]]);
+  assert.equal(served.emulator.stats().requests, 0);
+});
+
 Deno.test("Ctrl-C: calls in flight finish, nothing new is sent, the report is printed, exit 130", async () => {
   // Slow calls of 1,000 ids, two at a time: the run is mid-way when SIGINT comes.
   await using served = serveEmulator({ faults: { latencyMs: 300 } });
@@ -242,7 +261,50 @@ Deno.test("Ctrl-C while stdin is waiting for more: the read ids end in the repor
   assert.equal(report.requested, 3);
   assert.equal(report.confirmed, 2);
   assert.deepEqual(report.failedIds, ["user-3"]);
-  assert.equal(report.failures[0].error.name, "Interrupted");
-  assert.equal(report.failures[0].attempted, false);
+  assert.deepEqual(report.stoppedBy, { reason: "stop" });
+  assert.equal(report.failures.length, 2, "user-3 is not sent to either app");
+  for (const failure of report.failures) {
+    assert.deepEqual(
+      [failure.ids, failure.attempted, failure.error.name],
+      [["user-3"], false, "STOPPED"],
+    );
+  }
   assert.equal(served.emulator.stats().requests, 2, "nothing sent after Ctrl-C");
+});
+
+Deno.test("SIGTERM while calls hang: aborted when the grace runs out, the report printed, exit 143", async () => {
+  // Calls that would take a minute: only the end of the grace (1 s here) can end this run.
+  await using served = serveEmulator({ faults: { latencyMs: 60_000 } });
+  let signalled = 0;
+  const run = await runApp({
+    flags: flagsFor(served.host),
+    args: ["--json", "--stop-grace", "1000"],
+    env: keysEnv(served.baseUrl, { BATCH_CHUNK_SIZE: "2", BATCH_CONCURRENCY: "1" }),
+    stdin: "user-1\nuser-2\nuser-3\nuser-4\n",
+    during: async (child) => {
+      await waitFor(() => served.emulator.stats().requests >= 2);
+      child.kill("SIGTERM");
+      signalled = performance.now();
+    },
+    timeoutMs: 20_000,
+  });
+  const afterSignal = performance.now() - signalled;
+  assert.equal(run.code, 143, run.stderr);
+  assert.match(run.stderr, /SIGTERM: finishing the calls in flight \(at most 1 s\)/);
+  assert.match(run.stderr, /Calls still in flight 1 s after SIGTERM: aborting them\./);
+  assert.ok(afterSignal >= 1_000, `the calls in flight got their grace (${afterSignal} ms)`);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.interrupted, true);
+  assert.equal(report.stoppedBy.reason, "abort");
+  assert.equal(
+    report.error.message,
+    "Interrupted by SIGTERM: no new calls were sent, calls still in flight after 1 s were aborted.",
+  );
+  // Every id read is in the report: the first chunk's aborted, the rest never sent.
+  assert.equal(report.confirmed, 0);
+  assert.equal(report.failed, report.requested);
+  assert.deepEqual(report.failedIds, userIds(report.requested));
+  assert.ok(report.failures.some((f: { attempted: boolean }) => f.attempted));
+  assert.equal(served.emulator.stats().requests, 2, "nothing sent after SIGTERM");
+  console.log(`    ended ${Math.round(afterSignal)} ms after SIGTERM (grace 1 s)`);
 });

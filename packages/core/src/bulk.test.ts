@@ -587,9 +587,13 @@ describe("deleteUsers: abort", () => {
         onChunk: async ({ index, ids: chunk }) => {
           refs.push(new WeakRef(chunk));
           if (index !== 45) return;
-          await wait(0);
-          gc();
-          collected = refs.slice(0, 30).filter((ref) => ref.deref() === undefined).length;
+          // A few GCs, each in a new job: one cycle may leave a weakly held object for the next
+          // (seen once under heavy load); a real leak keeps its chunks through all of them.
+          for (let round = 0; round < 3 && collected < 30; round++) {
+            await wait(0);
+            gc();
+            collected = refs.slice(0, 30).filter((ref) => ref.deref() === undefined).length;
+          }
         },
       });
       expect(collected).toBe(30);
