@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `pnpm bench` (full), `pnpm bench --quick`, `pnpm bench --wan [--rtt MS]`: every benchmark of
-// the project in one run. Timings are reported, never asserted: nothing here fails on a time.
+// `pnpm bench` (full), `pnpm bench --quick`, `pnpm bench --wan [--rtt MS]`, `pnpm bench
+// --adaptive [--quick]`: every benchmark of the project in one run. Timings are reported,
+// never asserted: nothing here fails on a time.
 //
 //   1. headline: the SDK against a raw fetch loop that builds its bodies in the clock, in
 //      paired alternating runs, on the global fetch and on the keep-alive transport; and
@@ -11,13 +12,16 @@
 //   4. WAN: HTTPS behind a proxy that adds a round trip (wan.mjs): SDK, raw loop, CLI, curl,
 //      naive loop;
 //   5. memory: peak RSS of the CLI from a file, with today's young generation and a smaller one;
-//   6. bundle sizes, the core against ky, ofetch and axios, and the core by module.
+//   6. bundle sizes, the core against ky, ofetch and axios, and the core by module;
+//   7. adaptive concurrency against fixed, under a rate limit and on the WAN (adaptive.mjs).
 //
 // Full results go to results/latest.{json,md} (committed); --quick writes results/quick.*,
-// --wan results/wan.* (both ignored by git), so neither overwrites the reference run.
+// --wan results/wan.*, --adaptive results/adaptive.* (ignored by git), so none overwrites the
+// reference run.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { adaptive } from "./adaptive.mjs";
 import { curlScript, nodeClient } from "./clients.mjs";
 import { findCurl, sequentialScript, writePayloads, xargsScript } from "./curl.mjs";
 import { startEmulator } from "./emulator.mjs";
@@ -38,14 +42,15 @@ import {
 } from "./util.mjs";
 import { wan } from "./wan.mjs";
 
-const USAGE = "usage: bench [--quick] [--wan] [--rtt MS]";
+const USAGE = "usage: bench [--quick] [--wan | --adaptive] [--rtt MS]";
 const argv = process.argv.slice(2).filter((a) => a !== "--");
 const quick = argv.includes("--quick");
 const wanOnly = argv.includes("--wan");
+const adaptiveOnly = argv.includes("--adaptive");
 let rttMs = 50;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
-  if (a === "--quick" || a === "--wan") continue;
+  if (a === "--quick" || a === "--wan" || a === "--adaptive") continue;
   const rtt = a === "--rtt" ? argv[++i] : a.startsWith("--rtt=") ? a.slice(6) : undefined;
   if (rtt !== undefined) {
     rttMs = Number(rtt);
@@ -81,7 +86,9 @@ const CONFIG = quick
       budgetS: 2700,
     };
 const TRANSPORTS = { global: "global fetch", keepalive: "keep-alive" };
-const CONCURRENCY = 4; // the SDK's default, and the raw loop's
+// The raw loop's, and the SDK's in the headline (fixed there, so both do the same work: the
+// SDK's default is adaptive, up to 16; adaptive.mjs measures that against fixed 4 and 16).
+const CONCURRENCY = 4;
 const CAPACITY_CONCURRENCY = 8;
 const PER_CALL = 10_000;
 /**
@@ -105,9 +112,10 @@ process.on("exit", () => rmSync(tmpDir, { recursive: true, force: true }));
 
 const results = {
   date: new Date().toISOString(),
-  command: `pnpm bench${quick ? " --quick" : ""}${wanOnly ? " --wan" : ""}${rttMs !== 50 ? ` --rtt ${rttMs}` : ""}`,
+  command: `pnpm bench${quick ? " --quick" : ""}${wanOnly ? " --wan" : ""}${adaptiveOnly ? " --adaptive" : ""}${rttMs !== 50 ? ` --rtt ${rttMs}` : ""}`,
   quick,
   wanOnly,
+  adaptiveOnly,
   machine: machine(),
   config: { ...CONFIG, concurrency: CONCURRENCY, idsPerCall: PER_CALL, rttMs },
   loadavgBefore: loadavg(),
@@ -123,8 +131,12 @@ async function section(name, fn) {
   results[name] = await fn();
   results.sectionSeconds[name] = Number(((performance.now() - t) / 1000).toFixed(1));
 }
+const adaptiveSection = () =>
+  adaptive({ quick, rttMs, tmpDir, deadline, timeoutMs: quick ? 60_000 : 300_000, log });
 if (wanOnly) {
   await section("wan", wanSection);
+} else if (adaptiveOnly) {
+  await section("adaptive", adaptiveSection);
 } else {
   const emulator = await startEmulator();
   log(`bench: emulator on ${emulator.baseUrl} (pid ${emulator.pid}), tmp ${tmpDir}`);
@@ -137,6 +149,7 @@ if (wanOnly) {
     await emulator.close();
   }
   await section("wan", wanSection);
+  await section("adaptive", adaptiveSection);
   await section("sizes", measureSizes);
   await section("coreModules", coreByModule);
 }
@@ -148,7 +161,7 @@ results.durationS = Number(((performance.now() - started) / 1000).toFixed(1));
 const markdown = render(results);
 const outDir = join(BENCH_DIR, "results");
 mkdirSync(outDir, { recursive: true });
-const base = wanOnly ? "wan" : quick ? "quick" : "latest";
+const base = wanOnly ? "wan" : adaptiveOnly ? "adaptive" : quick ? "quick" : "latest";
 writeFileSync(join(outDir, `${base}.json`), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(outDir, `${base}.md`), markdown);
 if (base === "latest") updateReadme(markdown);
@@ -187,7 +200,7 @@ async function headline(emulator) {
   const sdk = (transport, options = {}) =>
     node("sdk-child.mjs", {
       label: `SDK \`deleteUsers(${options.file ? "readIds(file)" : "array"})\`, ${TRANSPORTS[transport]}`,
-      options: { transport, ...options },
+      options: { transport, concurrency: CONCURRENCY, adaptive: false, ...options },
     });
   const raw = (transport) =>
     node("raw-child.mjs", {

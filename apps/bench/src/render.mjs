@@ -1,5 +1,6 @@
 // The Markdown report of a run (results/*.md, and the README's results block) and the summary
 // lines printed last, which the README's Performance section quotes.
+import { adaptiveMarkdown, adaptiveSummary } from "./adaptive.mjs";
 import { sizesTable } from "./sizes.mjs";
 import { fmtInt, fmtIqr, fmtMb, fmtMs, table } from "./util.mjs";
 
@@ -43,6 +44,7 @@ export function summaryLines(r) {
   } else if (w?.skipped) {
     lines.push(`wan: not measured (${w.skipped})`);
   }
+  lines.push(...adaptiveSummary(r.adaptive));
   const m = r.memory;
   if (m?.rows) {
     const rss = (key) => m.rows.filter((row) => row.key === key && row.ok);
@@ -146,7 +148,10 @@ function goals(r) {
 export function render(r) {
   const lines = [];
   const push = (...l) => lines.push(...l);
-  push(`# Benchmark results${r.quick ? " (quick)" : ""}${r.wanOnly ? " (WAN only)" : ""}`, "");
+  push(
+    `# Benchmark results${r.quick ? " (quick)" : ""}${r.wanOnly ? " (WAN only)" : ""}${r.adaptiveOnly ? " (adaptive concurrency only)" : ""}`,
+    "",
+  );
   push(
     `${r.date.slice(0, 10)} · \`${r.command}\` · ${r.machine.nproc} × ${r.machine.cpu} · Node ${r.machine.node} · ${r.durationS} s (${Object.entries(
       r.sectionSeconds ?? {},
@@ -293,6 +298,7 @@ export function render(r) {
     push("## WAN model", "", `Not measured: ${w.skipped}.`, "");
   }
 
+  push(...adaptiveMarkdown(r.adaptive));
   const m = r.memory;
   if (m) {
     push("## Memory: peak RSS of the deleting process, from a file of ids", "");

@@ -2,8 +2,8 @@
 // (process.cpuUsage()) is the client's alone. Prints one JSON line.
 //   node sdk-child.mjs '{"baseUrl":"http://127.0.0.1:PORT/1.0","apiKey":"…","restApiKey":"…","ids":1000000}'
 // Options: "transport" ("global" or "keepalive", see transport.mjs), or "package": "node" for
-// the Node adapter's createClient with its own defaults (keep-alive); "concurrency" (default:
-// the SDK's own default); "file": ids read by the Node adapter's readIds(file) inside the clock
+// the Node adapter's createClient with its own defaults (keep-alive); "concurrency" and
+// "adaptive" (default: the SDK's own defaults, adaptive up to 16); "file": ids read by the Node adapter's readIds(file) inside the clock
 // instead of an array made before it; "warm" (default true): one untimed call first.
 import { makeTransport } from "./transport.mjs";
 import { makeIds } from "./util.mjs";
@@ -15,6 +15,7 @@ const {
   restApiKey,
   ids: count,
   concurrency,
+  adaptive,
   transport: transportName = "global",
   package: fromPackage = "core",
   file,
@@ -35,6 +36,7 @@ const client = createClient({
   restApiKey,
   baseUrl,
   ...(concurrency ? { concurrency } : {}),
+  ...(adaptive === undefined ? {} : { adaptive }),
   ...(transport.fetch ? { fetch: transport.fetch } : {}),
 });
 const ids = file ? undefined : makeIds(count);

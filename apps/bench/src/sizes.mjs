@@ -191,6 +191,7 @@ const CORE_FEATURES = {
   "errors.ts": "error classes built whole, with safe request info",
   "guards.ts": "type guards across package copies and realms",
   "ids.ts": "id validation (length, type) with messages naming the id's position",
+  "pace.ts": "adaptive concurrency (AIMD) and the run-wide Retry-After pause",
   "read/error.ts": "IdReadError (a bad row, by line)",
   "redact.ts": "keys and ids redacted from every URL and message, in every encoding",
   "report.ts": "report shape",

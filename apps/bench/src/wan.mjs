@@ -23,7 +23,7 @@ import { API_KEY, BENCH_DIR, fmtInt, fmtMs, REST_API_KEY, run, stats, track } fr
 const PER_CALL = 10_000;
 
 /** A self-signed certificate for 127.0.0.1 (ECDSA P-256, one day), or why there is none. */
-function makeCertificate(dir) {
+export function makeCertificate(dir) {
   const cert = join(dir, "cert.pem");
   const key = join(dir, "key.pem");
   try {
@@ -59,7 +59,7 @@ function makeCertificate(dir) {
 }
 
 /** Starts delay-proxy.mjs in front of `targetPort`. */
-async function startProxy(targetPort, rttMs) {
+export async function startProxy(targetPort, rttMs) {
   const child = fork(
     join(BENCH_DIR, "src", "delay-proxy.mjs"),
     [JSON.stringify({ targetPort, rttMs })],
@@ -228,19 +228,20 @@ export async function wan({
     const methods = [
       {
         key: "sdk",
-        label: "SDK, `@batch-custom-data/node` `createClient` defaults (keep-alive, concurrency 4)",
+        label:
+          "SDK, `@batch-custom-data/node` `createClient` defaults (keep-alive, adaptive up to 16)",
         run: node("sdk-child.mjs", { package: "node" }),
       },
       {
         key: "sdkGlobal",
         label:
-          "SDK, `@batch-custom-data/core` `createClient` defaults (global fetch, concurrency 4)",
+          "SDK, `@batch-custom-data/core` `createClient` defaults (global fetch, adaptive up to 16)",
         run: node("sdk-child.mjs", {}),
       },
       {
         key: "sdk16",
-        label: "SDK, `@batch-custom-data/node`, concurrency 16",
-        run: node("sdk-child.mjs", { package: "node", concurrency: 16 }),
+        label: "SDK, `@batch-custom-data/node`, fixed concurrency 16",
+        run: node("sdk-child.mjs", { package: "node", concurrency: 16, adaptive: false }),
       },
       {
         key: "raw",

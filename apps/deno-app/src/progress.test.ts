@@ -28,6 +28,7 @@ const at = (confirmed: number) => ({
   failed: 0,
   skipped: 0,
   calls: 1,
+  concurrency: 4,
 });
 
 Deno.test("nothing is written when stderr is not a terminal", () => {

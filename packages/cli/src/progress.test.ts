@@ -10,7 +10,15 @@ describe("progress", () => {
     expect(showProgress({ isTTY: undefined } as never, {})).toBe(false);
     expect(showProgress({ isTTY: false }, { progress: true })).toBe(true);
     expect(() => {
-      noProgress.update({ read: 1, sent: 1, confirmed: 1, failed: 0, skipped: 0, calls: 1 });
+      noProgress.update({
+        read: 1,
+        sent: 1,
+        confirmed: 1,
+        failed: 0,
+        skipped: 0,
+        calls: 1,
+        concurrency: 4,
+      });
       noProgress.stop();
     }).not.toThrow();
   });
@@ -19,7 +27,15 @@ describe("progress", () => {
     const stderr = new PassThrough();
     const io = { stdout: new PassThrough(), stderr, stdin: process.stdin, env: {} } as never;
     const progress = createProgress(io, { total: 10 });
-    progress.update({ read: 10, sent: 10, confirmed: 4, failed: 1, skipped: 2, calls: 2 });
+    progress.update({
+      read: 10,
+      sent: 10,
+      confirmed: 4,
+      failed: 1,
+      skipped: 2,
+      calls: 2,
+      concurrency: 4,
+    });
     progress.stop();
     expect(stderr.read().toString()).toMatch(
       /^progress: 7\/10 ids \(70%\), 4 confirmed, 1 failed, 2 skipped, [\d,]+ ids\/s/,
@@ -47,7 +63,15 @@ describe("progress", () => {
     });
     const io = { stdout: new PassThrough(), stderr, stdin: process.stdin, env: {} } as never;
     const bar = createProgress(io, { total: 10 });
-    bar.update({ read: 10, sent: 10, confirmed: 6, failed: 1, skipped: 0, calls: 2 });
+    bar.update({
+      read: 10,
+      sent: 10,
+      confirmed: 6,
+      failed: 1,
+      skipped: 0,
+      calls: 2,
+      concurrency: 4,
+    });
     bar.stop();
     expect(drawn).toMatch(
       /deleting .*[█░]+.* 70% \| 7\/10 ids \| 6 confirmed \| .*1.* failed \| [\d,]+ ids\/s \| ETA/,
@@ -56,7 +80,15 @@ describe("progress", () => {
 
     drawn = "";
     const plain = createProgress({ ...(io as object), env: { NO_COLOR: "1" } } as never);
-    plain.update({ read: 3, sent: 3, confirmed: 3, failed: 0, skipped: 0, calls: 1 });
+    plain.update({
+      read: 3,
+      sent: 3,
+      confirmed: 3,
+      failed: 0,
+      skipped: 0,
+      calls: 1,
+      concurrency: 4,
+    });
     plain.stop();
     expect(drawn).toMatch(/deleting 3 ids \| 3 confirmed \| 0 failed \| [\d,]+ ids\/s/);
     expect(drawn).not.toContain("\x1b[31m");

@@ -36,7 +36,15 @@ export function createProgress(io: Io, options: ProgressOptions = {}): ProgressV
   const started = Date.now();
   const color = useColor(io.stderr, io.env);
   const { total } = options;
-  let last: Progress = { read: 0, sent: 0, confirmed: 0, failed: 0, skipped: 0, calls: 0 };
+  let last: Progress = {
+    read: 0,
+    sent: 0,
+    confirmed: 0,
+    failed: 0,
+    skipped: 0,
+    calls: 0,
+    concurrency: 0,
+  };
   const rate = () => {
     const elapsed = (Date.now() - started) / 1000;
     return elapsed > 0 ? Math.round((last.confirmed + last.failed) / elapsed) : 0;

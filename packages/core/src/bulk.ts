@@ -1,5 +1,5 @@
 import { assertIdSource, chunks, type IdSource } from "./chunk.js";
-import { type ClientConfig, checkCount, checkThreshold } from "./config.js";
+import { type ClientConfig, checkCount, checkFlag, checkThreshold } from "./config.js";
 import {
   BatchDeleteError,
   BatchHookError,
@@ -9,9 +9,11 @@ import {
   type HookName,
 } from "./errors.js";
 import { assertIds, MAX_IDS_PER_CALL } from "./ids.js";
+import { Pace } from "./pace.js";
 import { IdReadError, isIdReadError } from "./read/error.js";
 import { type DeleteUsersReport, summarize } from "./report.js";
 import { buildDeleteUsersRequest } from "./request.js";
+import { pause } from "./retry.js";
 import { errorOf, send } from "./send.js";
 import { Breaker, halts, RunStop } from "./stop.js";
 
@@ -25,6 +27,8 @@ export interface Progress {
   skipped: number;
   /** HTTP calls that got a final answer. */
   calls: number;
+  /** Chunks the run lets be in flight now: `concurrency`, or the pace an adaptive run found. */
+  concurrency: number;
 }
 
 /** One chunk, settled in every app. */
@@ -50,7 +54,10 @@ export interface DeleteUsersOptions {
   onChunk?: (outcome: ChunkOutcome) => unknown;
   /** Return true to not send a chunk (done in an earlier run); its ids count as skipped. */
   skipChunk?: (index: number, ids: readonly string[]) => boolean;
+  /** The most chunks in flight: see `ClientOptions.concurrency`. */
   concurrency?: number;
+  /** See `ClientOptions.adaptive`. */
+  adaptive?: boolean;
   chunkSize?: number;
   /** The circuit breaker: see `ClientOptions.maxConsecutiveFailures` (the default). */
   maxConsecutiveFailures?: number;
@@ -62,10 +69,10 @@ export interface DeleteUsersOptions {
 }
 
 /**
- * The bulk path: ids → chunks → one call per chunk and app, `concurrency` chunks in flight →
- * a report that accounts for every id read, whatever stops the run. A chunk is read only when
- * a worker is free to send it, so a stream of any length runs in the memory of the chunks in
- * flight.
+ * The bulk path: ids → chunks → one call per chunk and app, as many chunks in flight as the
+ * run's pace allows (`pace.ts`) → a report that accounts for every id read, whatever stops the
+ * run. A chunk is read only once it has a place in the window, so a stream of any length runs
+ * in the memory of the chunks in flight.
  */
 export async function deleteUsers(
   config: ClientConfig,
@@ -78,6 +85,7 @@ export async function deleteUsers(
   // Per-call overrides are checked like createClient's: 0 workers would send nothing, silently.
   const size = checkCount(options.chunkSize ?? config.chunkSize, "chunkSize", MAX_IDS_PER_CALL);
   const concurrency = checkCount(options.concurrency ?? config.concurrency, "concurrency", 256);
+  const adaptive = checkFlag(options.adaptive ?? config.adaptive, "adaptive");
   const breaker = new Breaker(
     checkThreshold(
       options.maxConsecutiveFailures ?? config.maxConsecutiveFailures,
@@ -99,6 +107,13 @@ export async function deleteUsers(
   };
   const source = chunks(ids, size);
   const stop = new RunStop(options, () => source.close());
+  const pace = new Pace({
+    ceiling: concurrency,
+    adaptive,
+    callsPerChunk: apps.length,
+    maxPauseMs: transport.retry.maxElapsedMs,
+    stop: stop.signal,
+  });
   // Arrays were checked whole up front; a stream is checked as it comes.
   const streamed = !Array.isArray(ids);
   let sent = 0;
@@ -147,8 +162,9 @@ export async function deleteUsers(
   const tell = () => {
     if (!onProgress) return;
     const { requested: read, confirmed, failed, skipped, calls } = report;
+    const concurrency = pace.limit;
     try {
-      onProgress({ read, sent, confirmed, failed, skipped, calls });
+      onProgress({ read, sent, confirmed, failed, skipped, calls, concurrency });
     } catch (thrown) {
       hookFailed("onProgress", thrown);
     }
@@ -177,11 +193,15 @@ export async function deleteUsers(
       report.skipped += chunkIds.length;
       return tell();
     }
+    // A pause the server asked for holds a chunk's first calls too (a stop ends the wait).
+    while (pace.held() > 0 && !stop.reason) await pause(pace.held(), undefined, stop.signal);
+    if (stop.reason) return notSent(chunk, chunkIds);
     // Every app's call starts here, in the same tick as the check above: none after a stop.
     const calls = apps.map(({ key: apiKey, label: app }) =>
       send(transport, buildDeleteUsersRequest({ ...config, apiKey }, chunkIds), app, {
         abort: options.signal,
         stop: stop.signal,
+        pace,
       }),
     );
     sent += chunkIds.length;
@@ -220,23 +240,36 @@ export async function deleteUsers(
     }
   };
 
+  /** Reads and settles one chunk; false at the end of the input or when reading failed. */
+  const work = async (): Promise<boolean> => {
+    let chunkIds: string[] | undefined;
+    try {
+      chunkIds = await source.next();
+    } catch (thrown) {
+      sourceFailed(thrown);
+      return false;
+    }
+    if (!chunkIds) return false;
+    const chunk = next++;
+    report.requested += chunkIds.length;
+    try {
+      if (streamed) assertIds(chunkIds, chunk * size);
+    } catch (error) {
+      sourceFailed(error);
+    }
+    await settle(chunk, chunkIds);
+    return true;
+  };
+
+  // As many workers as the ceiling; each one takes a place in the window before it reads a
+  // chunk (no place once the run has stopped) and gives it back once the chunk has settled.
   const worker = async () => {
-    while (!stop.reason) {
-      let chunkIds: string[] | undefined;
+    while (await pace.turn()) {
       try {
-        chunkIds = await source.next();
-      } catch (thrown) {
-        return sourceFailed(thrown);
+        if (!(await work())) return;
+      } finally {
+        pace.done();
       }
-      if (!chunkIds) return;
-      const chunk = next++;
-      report.requested += chunkIds.length;
-      try {
-        if (streamed) assertIds(chunkIds, chunk * size);
-      } catch (error) {
-        sourceFailed(error);
-      }
-      await settle(chunk, chunkIds);
     }
   };
 

@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { caught, okFetch } from "../test/helpers.js";
 import { createClient } from "./client.js";
-import { type ClientOptions, DEFAULT_BASE_URL, resolveConfig } from "./config.js";
+import {
+  type ClientOptions,
+  DEFAULT_BASE_URL,
+  DEFAULT_CONCURRENCY,
+  resolveConfig,
+} from "./config.js";
 import { BatchValidationError } from "./errors.js";
 import { DEFAULT_RETRY, NO_RETRY } from "./retry.js";
 
@@ -73,6 +78,7 @@ const BAD: [string, unknown, RegExp][] = [
   ["concurrency -1", { ...good, concurrency: -1 }, /concurrency/],
   ["concurrency 257", { ...good, concurrency: 257 }, /concurrency/],
   ["concurrency NaN", { ...good, concurrency: Number.NaN }, /concurrency/],
+  ["adaptive a string", { ...good, adaptive: "false" }, /adaptive must be true or false/],
   ["timeoutMs 0", { ...good, timeoutMs: 0 }, /timeoutMs must be a number of ms > 0/],
   ["timeoutMs -1", { ...good, timeoutMs: -1 }, /timeoutMs/],
   ["timeoutMs NaN", { ...good, timeoutMs: Number.NaN }, /timeoutMs/],
@@ -127,7 +133,9 @@ describe("resolveConfig: what valid options become", () => {
     expect(config.baseUrl).toBe(DEFAULT_BASE_URL);
     expect(DEFAULT_BASE_URL).toBe("https://api.batch.com/1.0");
     expect(config.apps).toEqual([{ label: "0", key: APP }]);
-    expect(config.concurrency).toBe(4);
+    expect(config.concurrency).toBe(16);
+    expect(DEFAULT_CONCURRENCY).toBe(16);
+    expect(config.adaptive).toBe(true);
     expect(config.chunkSize).toBe(10_000);
     expect(config.transport.timeoutMs).toBe(30_000);
     expect(config.transport.retry).toEqual(DEFAULT_RETRY);
@@ -160,11 +168,16 @@ describe("resolveConfig: what valid options become", () => {
       timeoutMs: undefined,
       retry: { retries: undefined, baseDelayMs: 7, maxDelayMs: undefined },
       concurrency: undefined,
+      adaptive: undefined,
       chunkSize: undefined,
       maxConsecutiveFailures: undefined,
     });
     expect(config.transport.retry).toEqual({ ...DEFAULT_RETRY, baseDelayMs: 7 });
-    expect(config).toMatchObject({ baseUrl: "https://api.batch.com/1.0", concurrency: 4 });
+    expect(config).toMatchObject({
+      baseUrl: "https://api.batch.com/1.0",
+      concurrency: 16,
+      adaptive: true,
+    });
     expect(config.transport.timeoutMs).toBe(30_000);
   });
 

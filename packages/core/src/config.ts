@@ -23,8 +23,18 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retry policy for retryable failures; `false` sends every call once. */
   retry?: RetryOptions | false;
-  /** Chunks in flight at once in `deleteUsers` (each goes to every app). Default 4. */
+  /**
+   * The most chunks in flight at once in `deleteUsers` (each goes to every app), 1 to 256.
+   * Default 16.
+   */
   concurrency?: number;
+  /**
+   * Default true: `deleteUsers` starts with 4 chunks in flight and finds the pace the server
+   * takes, up to `concurrency`: more while answers come back good and fast, half as many on a
+   * 429 or a 503 (the rules are in `pace.ts`). False: `concurrency` chunks in flight throughout.
+   * Either way, a `Retry-After` pauses the whole run, not just the call that got it.
+   */
+  adaptive?: boolean;
   /** Ids per bulk call, 1 to 10,000. Default 10,000. */
   chunkSize?: number;
   /**
@@ -35,8 +45,14 @@ export interface ClientOptions {
   maxConsecutiveFailures?: number;
 }
 
-/** The default of `maxConsecutiveFailures`: more than one wave of the default 4 calls in flight. */
+/**
+ * The default of `maxConsecutiveFailures`: more than one wave of the 4 calls in flight an
+ * adaptive run starts with (and a 503 halves).
+ */
 export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
+
+/** The default of `concurrency`: the ceiling an adaptive run grows to. */
+export const DEFAULT_CONCURRENCY = 16;
 
 export interface App {
   readonly label: string;
@@ -50,6 +66,7 @@ export interface ClientConfig {
   readonly baseUrl: string;
   readonly transport: Transport;
   readonly concurrency: number;
+  readonly adaptive: boolean;
   readonly chunkSize: number;
   readonly maxConsecutiveFailures: number;
 }
@@ -84,6 +101,12 @@ export function checkCount(value: number, what: string, max: number): number {
     what,
     `${what} must be an integer from 1 to ${max}.`,
   );
+  return value;
+}
+
+/** A boolean, checked: a JavaScript caller's "false" would otherwise mean true. */
+export function checkFlag(value: boolean, what: string): boolean {
+  check(typeof value === "boolean", what, `${what} must be true or false.`);
   return value;
 }
 
@@ -148,7 +171,8 @@ export function resolveConfig(options: ClientOptions): ClientConfig {
     apps,
     restApiKey,
     baseUrl: href.replace(/\/+$/, ""),
-    concurrency: checkCount(options.concurrency ?? 4, "concurrency", 256),
+    concurrency: checkCount(options.concurrency ?? DEFAULT_CONCURRENCY, "concurrency", 256),
+    adaptive: checkFlag(options.adaptive ?? true, "adaptive"),
     chunkSize: checkCount(options.chunkSize ?? MAX_IDS_PER_CALL, "chunkSize", MAX_IDS_PER_CALL),
     maxConsecutiveFailures: checkThreshold(
       options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES,

@@ -95,6 +95,14 @@ describe("pause", () => {
     expect(await pause(60_000, undefined, AbortSignal.abort())).toBe("stop");
   });
 
+  it("an abort that fires the stop on its way (as a bulk run's does) ends it as an abort", async () => {
+    const aborter = new AbortController();
+    const stopper = new AbortController();
+    aborter.signal.addEventListener("abort", () => stopper.abort());
+    setTimeout(() => aborter.abort(), 5);
+    expect(await pause(60_000, aborter.signal, stopper.signal)).toBe("abort");
+  });
+
   it("leaves nothing listening once it has slept", async () => {
     const controller = new AbortController();
     expect(await pause(1, controller.signal, controller.signal)).toBe("slept");
@@ -126,6 +134,31 @@ describe("retrying", () => {
       { aborted },
     );
     expect(spent).toMatchObject({ attempts: 3, exhausted: true });
+  });
+
+  it("hold: a retry also waits out a pause of the whole run, as long as it lasts", async () => {
+    let until = performance.now() + 40;
+    let n = 0;
+    const starts: number[] = [];
+    const tried = await retrying(
+      fast,
+      async () => {
+        starts.push(performance.now());
+        // The first failure's pause is extended once while the retry waits.
+        if (++n === 1) setTimeout(() => (until += 30), 20);
+        return n < 2 ? { failure: failure(true) } : { value: "ok" };
+      },
+      { aborted, hold: () => Math.max(0, until - performance.now()) },
+    );
+    expect(tried).toEqual({ value: "ok", attempts: 2 });
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(65);
+    const stop = AbortSignal.timeout(10);
+    const stopped = await retrying(fast, async () => ({ failure: failure(true) }), {
+      stop,
+      aborted,
+      hold: () => 60_000,
+    });
+    expect(stopped).toMatchObject({ attempts: 1, exhausted: false });
   });
 
   it("a stop ends the wait with the last failure, not exhausted; an abort with the abort's", async () => {

@@ -56,8 +56,9 @@ export function backoffDelay(
 }
 
 /**
- * Waits `ms`; ends early when `abort` fires ("abort") or `stop` does ("stop"). Never rejects,
- * and leaves no timer or listener behind.
+ * Waits `ms`; ends early when `abort` fires ("abort") or `stop` does ("stop"); when both have,
+ * "abort" (a bulk run's stop fires inside the caller's abort, before this hears of it). Never
+ * rejects, and leaves no timer or listener behind.
  */
 export function pause(
   ms: number,
@@ -71,7 +72,7 @@ export function pause(
       clearTimeout(timer);
       abort?.removeEventListener("abort", onAbort);
       stop?.removeEventListener("abort", onStop);
-      resolve(how);
+      resolve(abort?.aborted ? "abort" : how);
     };
     const onAbort = () => end("abort");
     const onStop = () => end("stop");
@@ -100,12 +101,18 @@ export type Tried<T, F> =
 /**
  * Attempts until one succeeds or its failure is final: not retryable, out of retries, or out
  * of time. `stop` ends it before any new attempt, with the last failure (a graceful stop sends
- * no new retry); `abort` ends it at once, with the failure `aborted()` makes.
+ * no new retry); `abort` ends it at once, with the failure `aborted()` makes. `hold` says how
+ * long a retry must still wait once its own delay is over (a pause of the whole run: `pace.ts`).
  */
 export async function retrying<T, F extends Retryable>(
   policy: RetryPolicy,
   attempt: () => Promise<{ value: T } | { failure: F }>,
-  { abort, stop, aborted }: { abort?: AbortSignal; stop?: AbortSignal; aborted: () => F },
+  {
+    abort,
+    stop,
+    aborted,
+    hold,
+  }: { abort?: AbortSignal; stop?: AbortSignal; aborted: () => F; hold?: () => number },
 ): Promise<Tried<T, F>> {
   const started = Date.now();
   for (let n = 1; ; n++) {
@@ -118,7 +125,8 @@ export async function retrying<T, F extends Retryable>(
     if (!failure.retryable || spent) {
       return { failure, attempts: n, exhausted: failure.retryable };
     }
-    const woke = stop?.aborted ? "stop" : await pause(delay, abort, stop);
+    let woke = stop?.aborted ? "stop" : await pause(delay, abort, stop);
+    while (woke === "slept" && hold && hold() > 0) woke = await pause(hold(), abort, stop);
     if (woke === "abort") return { failure: aborted(), attempts: n, exhausted: false };
     if (woke === "stop") return { failure, attempts: n, exhausted: false };
   }

@@ -6,6 +6,7 @@ import {
   type BatchRequestInfo,
   BatchTimeoutError,
 } from "./errors.js";
+import type { Pace } from "./pace.js";
 import type { Redactor } from "./redact.js";
 import type { AppResult } from "./report.js";
 import type { DeleteRequest } from "./request.js";
@@ -81,18 +82,21 @@ export function errorOf({ failure, attempts, request }: Failed, results?: AppRes
 /**
  * Sends one call until it succeeds, fails for good, runs out of retries or time (`retry.ts`
  * decides), or the caller aborts (`abort`: at once) or the run stops (`stop`: no new retry).
+ * A bulk run's `pace` times every attempt and holds retries through its pauses.
  * Never throws: a failure comes back with what `errorOf` needs.
  */
 export async function send(
   transport: Transport,
   request: DeleteRequest,
   app: string,
-  { abort, stop }: { abort?: AbortSignal; stop?: AbortSignal } = {},
+  { abort, stop, pace }: { abort?: AbortSignal; stop?: AbortSignal; pace?: Pace } = {},
 ): Promise<{ token: string } | Failed> {
-  const tried = await retrying(transport.retry, () => attemptOnce(transport, request, abort), {
+  const once = () => attemptOnce(transport, request, abort);
+  const tried = await retrying(transport.retry, pace ? () => pace.time(once) : once, {
     abort,
     stop,
     aborted: abortFailure,
+    hold: pace?.held,
   });
   if ("value" in tried) return { token: tried.value };
   return { ...tried, request: { method: "DELETE", url: request.displayUrl, app } };

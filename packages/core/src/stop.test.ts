@@ -3,9 +3,9 @@
 // it, and deleteUsers rejects with an error of ours that carries the report.
 import { describe, expect, it } from "vitest";
 import {
-  type Call,
   caught,
   client,
+  expectAccounted,
   FAST,
   fakeFetch,
   idsOf,
@@ -22,29 +22,9 @@ import {
   BatchValidationError,
 } from "./errors.js";
 import { HALT_STATUSES } from "./index.js";
-import type { DeleteUsersReport } from "./report.js";
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `u${from + i}`);
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const sorted = (ids: readonly string[]) => ids.toSorted();
-
-/** The ids of the calls the report confirms (tokens `t<n>` from `fakeFetch`'s n-th call). */
-function confirmedIds(report: DeleteUsersReport, calls: readonly Call[]): string[] {
-  return report.tokens.flatMap((t) => idsOf(calls[Number(t.token.slice(1)) - 1]!));
-}
-
-/**
- * The accounting every run must keep: counts add up, and the ids read are exactly the ids
- * confirmed plus the ids listed failed (no id lost, none invented, none both).
- */
-function expectAccounted(report: DeleteUsersReport, calls: readonly Call[], read: string[]) {
-  const confirmed = confirmedIds(report, calls);
-  expect(report.requested).toBe(read.length);
-  expect(report.confirmed + report.failed + report.skipped).toBe(report.requested);
-  expect(report.confirmed).toBe(confirmed.length);
-  expect(sorted([...confirmed, ...report.failedIds])).toEqual(sorted(read));
-  expect(report.failedIds.filter((id) => confirmed.includes(id))).toEqual([]);
-}
 
 /** A source handing over `ids` (one by one or in batches), then throwing `error`. */
 function failingSource(ids: string[], error: unknown, batch = 0) {

@@ -1,5 +1,7 @@
+import { expect } from "vitest";
 import { createClient } from "../src/client.js";
 import type { ClientOptions } from "../src/config.js";
+import type { DeleteUsersReport } from "../src/report.js";
 import type { FetchLike } from "../src/send.js";
 
 /** Keys with characters that change when percent-encoded, so both forms can be looked for. */
@@ -37,6 +39,32 @@ export function fakeFetch(respond: Responder): FetchLike & { calls: Call[] } {
 
 /** The bulk ids a recorded call carried. */
 export const idsOf = (call: Call): string[] => JSON.parse(call.body ?? "null");
+
+/** The ids of the calls the report confirms (tokens `t<n>` from `fakeFetch`'s n-th call). */
+function confirmedIds(report: DeleteUsersReport, calls: readonly Call[]): string[] {
+  return report.tokens.flatMap((t) => idsOf(calls[Number(t.token.slice(1)) - 1]!));
+}
+
+const sorted = (ids: readonly string[]) => ids.toSorted();
+
+/**
+ * The accounting every run must keep: counts add up, and the ids read are exactly the ids
+ * confirmed plus the ids listed failed (no id lost, none invented, none both). Tokens must be
+ * `fakeFetch`'s `t<n>` for its n-th call.
+ */
+export function expectAccounted(
+  report: DeleteUsersReport,
+  calls: readonly Call[],
+  read: readonly string[],
+) {
+  const confirmed = confirmedIds(report, calls);
+  expect(report.requested).toBe(read.length);
+  expect(report.confirmed + report.failed + report.skipped).toBe(report.requested);
+  expect(report.confirmed).toBe(confirmed.length);
+  expect(sorted([...confirmed, ...report.failedIds])).toEqual(sorted(read));
+  const once = new Set(confirmed);
+  expect(report.failedIds.filter((id) => once.has(id))).toEqual([]);
+}
 
 /** A JSON answer (or a raw text one when `body` is a string). */
 export function reply(status: number, body?: unknown, headers?: Record<string, string>): Response {
