@@ -1,8 +1,8 @@
 import { createEmulator } from "@batch-custom-data/emulator";
+import type { FetchLike } from "@batch-custom-data/node";
 import { describe, expect, it } from "vitest";
 import { targetHash } from "../hash.js";
 import { UsageError } from "../usage.js";
-import type { FetchLike } from "@batch-custom-data/node";
 import { configure, type SettingsFlags } from "./settings.js";
 
 const APP = "settings_app_key_1";
