@@ -15,63 +15,72 @@ import { runWorker } from "./lib/workerd.js";
 
 const NODE_TYPES = { "@types/node": "20.19.43" };
 
+const NODE_PACKAGES = ["@batch-custom-data/core", "@batch-custom-data/node"];
+
+/**
+ * A consumer that runs one script (`node main.mjs <config>`, or another runner) and passes on
+ * its RESULT line; with `tsc`, the TypeScript is compiled first and its output run.
+ */
+function scripted({ name, what, fixtures, script, runner, tsc = false, ...rest }) {
+  return {
+    name,
+    what,
+    fixtures,
+    packages: NODE_PACKAGES,
+    ...(tsc ? { registry: NODE_TYPES } : {}),
+    ids: 7,
+    ...rest,
+    async run(ctx) {
+      if (tsc) await ctx.exec(ctx.tool("tsc"), ["-p", "tsconfig.json"]);
+      const command = runner ? ctx.tool(runner) : "node";
+      return ctx.expectResult(ctx.exec(command, [script, ctx.configJson]));
+    },
+  };
+}
+
 export const consumers = [
-  {
+  scripted({
     name: "node-esm",
     what: "Node ESM: `import` of core, core/env, core/ids and node; the scenario, then createClientFromEnv + readIds(file)",
     fixtures: ["_shared", "node-esm"],
-    packages: ["@batch-custom-data/core", "@batch-custom-data/node"],
-    ids: 7,
-    run: (ctx) => ctx.expectResult(ctx.exec("node", ["main.mjs", ctx.configJson])),
-  },
-  {
+    script: "main.mjs",
+  }),
+  scripted({
     name: "node-cjs",
     what: "Node CommonJS: `require` of core, core/env, core/ids and node; the same on the CJS builds",
     fixtures: ["_shared", "node-cjs"],
-    packages: ["@batch-custom-data/core", "@batch-custom-data/node"],
-    ids: 7,
-    run: (ctx) => ctx.expectResult(ctx.exec("node", ["main.cjs", ctx.configJson])),
-  },
-  {
+    script: "main.cjs",
+  }),
+  scripted({
     name: "node-dual",
     what: "Node ESM app + a CommonJS dependency: both builds of the core loaded at once; errors crossing copies",
     fixtures: ["node-dual"],
-    packages: ["@batch-custom-data/core", "@batch-custom-data/node"],
+    script: "main.mjs",
     ids: 3,
-    run: (ctx) => ctx.expectResult(ctx.exec("node", ["main.mjs", ctx.configJson])),
-  },
-  {
+  }),
+  scripted({
     name: "ts-node16",
     what: 'TypeScript, moduleResolution "node16" (CommonJS output, .d.cts): tsc with skipLibCheck off (our .d.cts checked too), then run',
     fixtures: ["_ts", "ts-node16"],
-    packages: ["@batch-custom-data/core", "@batch-custom-data/node"],
-    registry: NODE_TYPES,
-    ids: 7,
-    async run(ctx) {
-      await ctx.exec(ctx.tool("tsc"), ["-p", "tsconfig.json"]);
-      return ctx.expectResult(ctx.exec("node", ["dist/main.js", ctx.configJson]));
-    },
-  },
-  {
+    script: "dist/main.js",
+    tsc: true,
+  }),
+  scripted({
     name: "ts-bundler",
     what: 'TypeScript, moduleResolution "bundler" (ESM output, .d.ts): tsc, then run',
     fixtures: ["_ts", "ts-bundler"],
-    packages: ["@batch-custom-data/core", "@batch-custom-data/node"],
-    registry: NODE_TYPES,
-    ids: 7,
-    async run(ctx) {
-      await ctx.exec(ctx.tool("tsc"), ["-p", "tsconfig.json"]);
-      return ctx.expectResult(ctx.exec("node", ["dist/main.js", ctx.configJson]));
-    },
-  },
-  {
+    script: "dist/main.js",
+    tsc: true,
+  }),
+  scripted({
     name: "bun",
     what: "Bun (npm's bun binary): main.ts run directly",
     fixtures: ["_shared", "bun"],
     packages: ["@batch-custom-data/core"],
+    script: "main.ts",
+    runner: "bun",
     ids: 5,
-    run: (ctx) => ctx.expectResult(ctx.exec(ctx.tool("bun"), ["main.ts", ctx.configJson])),
-  },
+  }),
   {
     name: "deno",
     what: "Deno (npm's deno binary), node_modules from npm: core and the deno adapter; deno check, then deno run with --allow-net=127.0.0.1, the adapter's --allow-env list and --allow-read=ids.txt only",
@@ -109,11 +118,22 @@ export const consumers = [
   },
   {
     name: "chromium",
-    what: "Chromium (Debian's, or CHROMIUM_PATH) via playwright-core: a page bundled by esbuild, cross-origin to the emulator",
+    what: "Chromium (Debian's, or CHROMIUM_PATH) via playwright-core: a page bundled by esbuild (browser condition) with core and browser, cross-origin to the emulator; clients refused without dangerouslyAllowBrowser, ids from a File, isBatchProxyError",
     fixtures: ["_shared", "chromium"],
-    packages: ["@batch-custom-data/core"],
-    ids: 5,
-    run: (ctx) => runChromium(ctx.dir, ctx.config),
+    packages: ["@batch-custom-data/core", "@batch-custom-data/browser"],
+    ids: 7,
+    async run(ctx) {
+      const result = await runChromium(ctx.dir, ctx.config);
+      // esbuild's platform "browser" resolves the package's `browser` condition: its build
+      // that refuses whatever run-time detection says (dist/browser.js), not the default one.
+      const bundle = readFileSync(join(ctx.dir, "dist", "bundle.js"), "utf8");
+      if (!/refuseInBrowser\("createClient", \w+, true\)/.test(bundle)) {
+        throw new Error(
+          "the page's bundle does not hold @batch-custom-data/browser's browser build",
+        );
+      }
+      return result;
+    },
   },
   {
     name: "cli",

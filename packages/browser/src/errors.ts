@@ -7,10 +7,11 @@ import {
   BatchTimeoutError,
   ERROR_KINDS,
   type ErrorKind,
+  guardOf,
   isBatchError,
+  isBrowserRuntime,
 } from "@batch-custom-data/core";
 import { isHTTPError, isTimeoutError } from "ky";
-import { isBrowserRuntime } from "./detect.js";
 
 /** Statuses worth sending an idempotent call again for: the proxy's "try later" answers. */
 export const RETRY_STATUSES: readonly number[] = [408, 429, 503, 504];
@@ -25,18 +26,12 @@ export interface ProxyErrorBody {
   readonly upstream?: string;
 }
 
-/** Where a call went, safe to print: the proxy's URL holds no key and no token. */
-export interface ProxyRequestInfo {
-  readonly method: string;
-  readonly url: string;
-  readonly app: string;
-}
-
 export interface ProxyErrorInit {
   readonly status: number;
   /** Overrides the name the status stands for (`UNEXPECTED_RESPONSE`, `REDIRECTED`). */
   readonly name?: BatchErrorName;
-  readonly request: ProxyRequestInfo;
+  /** Where the call went (method GET, POST or DELETE): the proxy's URL holds no key, no token. */
+  readonly request: BatchRequestInfo;
   readonly attempts: number;
   readonly body?: ProxyErrorBody;
   readonly retryAfterMs?: number;
@@ -69,7 +64,7 @@ export class BatchProxyError extends BatchApiError {
       retryable,
       retryAfterMs: init.retryAfterMs,
       attempts: init.attempts,
-      request: requestInfo(init.request),
+      request: init.request,
     });
     const { body, tokens } = init;
     // Only the fields that apply, so JSON.stringify shows no empty ones.
@@ -82,23 +77,10 @@ export class BatchProxyError extends BatchApiError {
 
 /**
  * Whether `value` is a `BatchProxyError`, from this copy of the package or another (an ESM and
- * a CJS build side by side), or another realm: the core brands every error with its classes'
- * kinds under a registered symbol (see the core's guards).
+ * a CJS build side by side), or another realm: the core's guard factory, which reads the brand
+ * every error carries.
  */
-export function isBatchProxyError(value: unknown): value is BatchProxyError {
-  if (value instanceof BatchProxyError) return true;
-  const kinds = isBatchError(value) && (value as unknown as Record<symbol, unknown>)[BRAND];
-  return Array.isArray(kinds) && kinds.includes(BatchProxyError.kind);
-}
-const BRAND = Symbol.for("@batch-custom-data/core.error");
-
-/**
- * The core types a request's method as DELETE (its only one); the proxy's calls are GET, POST
- * and DELETE. The shape is the same, and so is what prints.
- */
-function requestInfo(request: ProxyRequestInfo): BatchRequestInfo {
-  return request as unknown as BatchRequestInfo;
-}
+export const isBatchProxyError = /* @__PURE__ */ guardOf(BatchProxyError);
 
 /** Batch's name for what the proxy relays, else the status's; retryable as RETRY_STATUSES say. */
 function kindOf(status: number, upstream?: string): ErrorKind {
@@ -126,7 +108,7 @@ export function createRedactor(secrets: () => readonly string[]): Redactor {
 }
 
 export interface CallContext {
-  readonly request: ProxyRequestInfo;
+  readonly request: BatchRequestInfo;
   readonly attempts: number;
   readonly signal?: AbortSignal;
   readonly timeoutMs: number | false;
@@ -136,10 +118,7 @@ export interface CallContext {
 }
 
 /** What every error of a call carries: the call (its method and URL end the message). */
-const about = ({ request, attempts }: CallContext) => ({
-  request: requestInfo(request),
-  attempts,
-});
+const about = ({ request, attempts }: CallContext) => ({ request, attempts });
 
 /**
  * What went wrong with a call to the proxy, as one of the core's errors: its answer

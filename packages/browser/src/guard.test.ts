@@ -5,7 +5,6 @@ import { createEmulator } from "@batch-custom-data/emulator";
 import { describe, expect, it } from "vitest";
 import * as builtBrowser from "../dist/browser.js";
 import * as builtDefault from "../dist/index.js";
-import { isBrowserRuntime } from "./detect.js";
 import * as source from "./index.js";
 
 const REST_KEY = "REST-5ecret-0123456789abcdef";
@@ -84,7 +83,7 @@ describe.each(Object.entries(entries))("%s", (_, entry) => {
 
 describe("detection", () => {
   it("tells a page", () => {
-    expect(isBrowserRuntime()).toBe(true);
+    expect(source.isBrowserRuntime()).toBe(true);
   });
 
   it("tells a page's worker, where there is no window", async () => {

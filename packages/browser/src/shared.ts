@@ -1,11 +1,9 @@
-// Everything the package adds but the guarded factories, which each entry makes with its own
-// way of telling a browser (see index.ts and browser.ts).
-export { isBrowserRuntime } from "./detect.js";
+// Everything the package adds but the guarded factories, which each entry takes its own way
+// (see index.ts and browser.ts).
 export {
   BatchProxyError,
   isBatchProxyError,
   type ProxyErrorBody,
-  type ProxyRequestInfo,
   RETRY_STATUSES,
 } from "./errors.js";
 export {
@@ -17,7 +15,6 @@ export {
   type UploadBody,
   uploadBody,
 } from "./files.js";
-export type { BrowserClientOptions, BrowserOptIn } from "./guard.js";
 export {
   type CallOptions,
   type CreatedJob,

@@ -1,6 +1,5 @@
 // A page's dedicated worker for guard.test.ts: no `window` here, still a browser.
-import { isBrowserRuntime } from "./detect.js";
-import { createClient } from "./index.js";
+import { createClient, isBrowserRuntime } from "./index.js";
 
 let refused = "";
 try {

@@ -176,6 +176,7 @@ describe("the package's public surface", () => {
         "buildDeleteUserRequest",
         "buildDeleteUsersRequest",
         "createClient",
+        "guardOf",
         "idProblem",
         "isBatchAbortError",
         "isBatchApiError",
@@ -186,6 +187,8 @@ describe("the package's public surface", () => {
         "isBatchSourceError",
         "isBatchTimeoutError",
         "isBatchValidationError",
+        "isBrowserRuntime",
+        "refuseInBrowser",
       ].toSorted(),
     );
     expect(core.MAX_IDS_PER_CALL).toBe(10_000);

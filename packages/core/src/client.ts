@@ -1,3 +1,4 @@
+import { refuseInBrowser } from "./browser.js";
 import { type DeleteUsersOptions, deleteUsers } from "./bulk.js";
 import type { IdSource } from "./chunk.js";
 import { type ClientOptions, resolveConfig } from "./config.js";
@@ -23,8 +24,12 @@ export interface BatchClient {
   deleteUsers(ids: IdSource, options?: DeleteUsersOptions): Promise<DeleteUsersReport>;
 }
 
-/** Makes a client. Bad configuration throws a `BatchValidationError` here, not at first use. */
+/**
+ * Makes a client. Bad configuration throws a `BatchValidationError` here, not at first use; so
+ * does a browser, before anything else is checked, unless `dangerouslyAllowBrowser: true`.
+ */
 export function createClient(options: ClientOptions): BatchClient {
+  refuseInBrowser("createClient", options);
   const config = resolveConfig(options);
   const { apps, transport } = config;
   return {

@@ -43,6 +43,14 @@ export interface ClientOptions {
    * stops it. Default 5; `Infinity` turns it off.
    */
   maxConsecutiveFailures?: number;
+  /**
+   * Make the client in a browser anyway (a page or a page's worker), where it is refused by
+   * default: the REST key would be readable by anyone who opens the page. Only where the key is
+   * safe: a test page on your own machine, against the emulator. Never in a page you ship; a
+   * page calls a proxy that holds the key instead (`@batch-custom-data/browser`). Ignored
+   * outside a browser; only `true` opts in.
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 /**

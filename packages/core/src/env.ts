@@ -4,6 +4,7 @@
  * `Deno.env.toObject()`, a Worker's `env` (whose other bindings are objects: ignored). Pure:
  * it reads only the variables below and never a global.
  */
+import { refuseInBrowser } from "./browser.js";
 import { type BatchClient, createClient } from "./client.js";
 import { type ClientOptions, defined } from "./config.js";
 import { BatchValidationError } from "./errors.js";
@@ -140,12 +141,14 @@ export function clientOptionsFromEnv(
 /**
  * `createClient(clientOptionsFromEnv(env, overrides))`. A value `createClient` refuses is
  * blamed on the variable it came from (e.g. `BATCH_BASE_URL: createClient: baseUrl must…`),
- * or on the override when the caller gave that option.
+ * or on the override when the caller gave that option. In a browser it is refused before the
+ * record is read, as `createClient` is, unless the overrides hold `dangerouslyAllowBrowser: true`.
  */
 export function createClientFromEnv(
   env: EnvRecord,
   overrides: Partial<ClientOptions> = {},
 ): BatchClient {
+  refuseInBrowser("createClientFromEnv", overrides);
   const options = clientOptionsFromEnv(env, overrides);
   try {
     return createClient(options);

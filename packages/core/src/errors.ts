@@ -3,7 +3,11 @@ import type { AppResult, DeleteUsersReport } from "./report.js";
 
 /** Where a failed call went, safe to print: the API key is `***` and a user id `{id}` in `url`. */
 export interface BatchRequestInfo {
-  readonly method: "DELETE";
+  /**
+   * The HTTP method, upper case: always `DELETE` for the core's calls to Batch; `GET`, `POST`
+   * or `DELETE` for a proxy's (`@batch-custom-data/browser`'s `BatchProxyError`).
+   */
+  readonly method: string;
   readonly url: string;
   /** The app the call was for: its label or index, never its key. */
   readonly app: string;
@@ -36,16 +40,6 @@ export function branded(value: unknown, kind: string): boolean {
   const kinds =
     typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND];
   return Array.isArray(kinds) && kinds.includes(kind);
-}
-
-/**
- * The type guard for `Class`: true for its instances (subclasses included) made by this copy of
- * the package, another copy, or another realm. Tells our errors from look-alikes by `name`.
- */
-export function guardOf<T extends BatchError>(
-  Class: (abstract new (...args: never) => T) & { readonly kind: string },
-): (value: unknown) => value is T {
-  return (value): value is T => value instanceof Class || branded(value, Class.kind);
 }
 
 /** Sets each field that has a value, so that no error carries (or prints) empty ones. */

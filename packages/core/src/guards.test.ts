@@ -13,6 +13,7 @@ import {
   BatchValidationError,
 } from "./errors.js";
 import {
+  guardOf,
   isBatchAbortError,
   isBatchApiError,
   isBatchDeleteError,
@@ -90,5 +91,27 @@ describe("guards", () => {
       expect(guards.isBatchApiError(value)).toBe(false);
       expect(isIdReadError(value)).toBe(false);
     }
+  });
+
+  it("guardOf makes a guard for another package's subclass (its own static kind)", () => {
+    class ProxyError extends BatchApiError {
+      static override readonly kind: string = "TestProxyError";
+    }
+    const isProxyError = guardOf(ProxyError);
+    const error = new ProxyError("HTTP 401", {
+      name: "AUTHENTICATION_INVALID",
+      status: 401,
+      retryable: false,
+    });
+    expect(isProxyError(error)).toBe(true);
+    expect(isBatchApiError(error) && isBatchError(error)).toBe(true);
+    expect(isProxyError(made.isBatchApiError)).toBe(false);
+    // Another copy's ProxyError: branded with its kind and its ancestors', not our class.
+    const brand = Symbol.for("@batch-custom-data/core.error");
+    const copy = Object.defineProperty(new Error("x"), brand, {
+      value: ["TestProxyError", "BatchApiError", "BatchError"],
+    });
+    expect(isProxyError(copy)).toBe(true);
+    expect(isProxyError({ name: "AUTHENTICATION_INVALID" })).toBe(false);
   });
 });

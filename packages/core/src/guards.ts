@@ -14,8 +14,20 @@ import {
   BatchSourceError,
   BatchTimeoutError,
   BatchValidationError,
-  guardOf,
+  branded,
 } from "./errors.js";
+
+/**
+ * The type guard for `Class`: true for its instances (subclasses included) made by this copy of
+ * the package, another copy, or another realm. Tells our errors from look-alikes by `name`.
+ * `Class` is one of ours or a subclass with its own static `kind` (a unique name): how another
+ * package (`@batch-custom-data/browser`'s `isBatchProxyError`) makes guards for its errors.
+ */
+export function guardOf<T extends BatchError>(
+  Class: (abstract new (...args: never) => T) & { readonly kind: string },
+): (value: unknown) => value is T {
+  return (value): value is T => value instanceof Class || branded(value, Class.kind);
+}
 
 export const isBatchError = /* @__PURE__ */ guardOf(BatchError);
 export const isBatchApiError = /* @__PURE__ */ guardOf(BatchApiError);

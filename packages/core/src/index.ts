@@ -1,3 +1,4 @@
+export { isBrowserRuntime, refuseInBrowser } from "./browser.js";
 export type { ChunkOutcome, DeleteUsersOptions, Progress } from "./bulk.js";
 export type { IdSource } from "./chunk.js";
 export { type BatchClient, createClient, type DeleteUserResult } from "./client.js";
@@ -24,6 +25,7 @@ export {
   type ValidationFault,
 } from "./errors.js";
 export {
+  guardOf,
   isBatchAbortError,
   isBatchApiError,
   isBatchDeleteError,

@@ -72,6 +72,28 @@ describe("types", () => {
     expect([info, dom]).toHaveLength(2);
   });
 
+  it("BatchRequestInfo.method is any HTTP method: a proxy's GET and POST are requests too", () => {
+    const request = (method: string): BatchRequestInfo => ({
+      method,
+      url: "https://p/v1/jobs",
+      app: "proxy",
+    });
+    const post: BatchRequestInfo = { method: "POST", url: "https://p/v1/jobs", app: "proxy" };
+    const error = new BatchApiError("HTTP 503", {
+      name: "MAINTENANCE_ERROR",
+      status: 503,
+      retryable: true,
+      request: request("GET"),
+    });
+    expect(error.message).toBe("HTTP 503 [GET https://p/v1/jobs, app proxy, attempt 0]");
+    expect(post.method).toBe("POST");
+    // @ts-expect-error a method is text, not a number
+    const numeric: BatchRequestInfo = { method: 1, url: "https://p/", app: "proxy" };
+    // @ts-expect-error and it is required
+    const none: BatchRequestInfo = { url: "https://p/", app: "proxy" };
+    expect([numeric, none]).toHaveLength(2);
+  });
+
   it("a guard narrows unknown to the error's type", () => {
     const error: unknown = new BatchApiError("HTTP 404", {
       name: "ROUTE_NOT_FOUND",

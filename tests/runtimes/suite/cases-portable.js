@@ -3,7 +3,7 @@
 // streams (ReadableStream, Blob, Response bodies), in every runtime. `ctx.env` and `ctx.ids`
 // are those subpaths, loaded by each driver as a user would.
 import { deepEqual, equal, has, isError, ok, rejects, throws } from "./assert.js";
-import { assertNoKeys, printed, withEmulator } from "./helpers.js";
+import { ALLOW, assertNoKeys, printed, withEmulator } from "./helpers.js";
 import { API_KEY, REST_KEY } from "./keys.js";
 
 const encoder = new TextEncoder();
@@ -63,11 +63,10 @@ export const portableCases = [
       isError(missing, ctx.core.BatchValidationError, { variable: "BATCH_REST_API_KEY" });
       ok(missing.message.startsWith("BATCH_REST_API_KEY is not set"), missing.message);
       const bad = throws(() =>
-        ctx.env.createClientFromEnv({
-          BATCH_API_KEY: API_KEY,
-          BATCH_REST_API_KEY: REST_KEY,
-          BATCH_BASE_URL: "ftp://nope",
-        }),
+        ctx.env.createClientFromEnv(
+          { BATCH_API_KEY: API_KEY, BATCH_REST_API_KEY: REST_KEY, BATCH_BASE_URL: "ftp://nope" },
+          ALLOW,
+        ),
       );
       isError(bad, ctx.core.BatchValidationError, {
         variable: "BATCH_BASE_URL",
@@ -84,7 +83,7 @@ export const portableCases = [
         // The suite's key holds "=", so it is labelled: `label=KEY` is never misread.
         const client = ctx.env.createClientFromEnv(
           { BATCH_API_KEY: `main=${API_KEY}`, BATCH_REST_API_KEY: REST_KEY },
-          { fetch: emulator.fetch },
+          { fetch: emulator.fetch, ...ALLOW },
         );
         const { tokens } = await client.deleteUser("u1");
         equal(tokens[0].app, "main", "app label");
@@ -166,6 +165,7 @@ export const portableCases = [
           apiKey: API_KEY,
           restApiKey: REST_KEY,
           fetch: emulator.fetch,
+          ...ALLOW,
         });
         const report = await client.deleteUsers(ctx.ids.readIds(pieces(all.join("\n"), 16_384)));
         has(report, { requested: 25_001, confirmed: 25_001, calls: 3, complete: true }, "report");
@@ -181,6 +181,7 @@ export const portableCases = [
           apiKey: API_KEY,
           restApiKey: REST_KEY,
           fetch: emulator.fetch,
+          ...ALLOW,
         });
         const text = `${Array.from({ length: 30 }, (_, i) => `u${i}`).join("\n")}\n\n${"z".repeat(1024)}\n`;
         const error = await rejects(

@@ -1,6 +1,6 @@
 // Bad input refused before sending, keys never printed, fetch never called as a method.
 import { deepEqual, equal, isError, ok, rejects, throws } from "./assert.js";
-import { assertNoKeys, client, fakeFetch, printed, withEmulator } from "./helpers.js";
+import { ALLOW, assertNoKeys, client, fakeFetch, printed, withEmulator } from "./helpers.js";
 import { API_KEY, REST_KEY } from "./keys.js";
 
 export const safetyCases = [
@@ -33,13 +33,13 @@ export const safetyCases = [
   {
     name: "validation: bad configuration throws at createClient",
     fn: (ctx) => {
-      const good = { apiKey: API_KEY, restApiKey: REST_KEY };
+      const good = { apiKey: API_KEY, restApiKey: REST_KEY, ...ALLOW };
       const bad = [
-        { restApiKey: REST_KEY },
+        { restApiKey: REST_KEY, ...ALLOW },
         { ...good, apiKey: "" },
         { ...good, apiKey: [] },
         { ...good, apiKey: [API_KEY, API_KEY] },
-        { apiKey: API_KEY },
+        { apiKey: API_KEY, ...ALLOW },
         { ...good, restApiKey: "rest key with spaces" },
         { ...good, baseUrl: "ftp://api.batch.com/1.0" },
         { ...good, baseUrl: "https://user:pass@api.batch.com/1.0" },
@@ -53,6 +53,8 @@ export const safetyCases = [
       for (const options of bad) {
         const error = throws(() => ctx.core.createClient(options), JSON.stringify(options));
         isError(error, ctx.core.BatchValidationError);
+        // Refused for what is wrong with it, not by the browser guard (Chromium's page).
+        ok(error.option !== "dangerouslyAllowBrowser", `${error.option}: ${error.message}`);
         assertNoKeys([error.message], "a validation error");
         ok(!error.message.includes("rest key with spaces"), "message quotes a bad key");
       }

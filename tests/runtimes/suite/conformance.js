@@ -7,6 +7,7 @@
 import { deleteCases } from "./cases-deletes.js";
 import { emulatorCases } from "./cases-emulator.js";
 import { errorCases } from "./cases-errors.js";
+import { guardCases } from "./cases-guard.js";
 import { networkCases } from "./cases-network.js";
 import { portableCases } from "./cases-portable.js";
 import { resilienceCases } from "./cases-resilience.js";
@@ -17,6 +18,7 @@ export const cases = [
   ...errorCases,
   ...resilienceCases,
   ...safetyCases,
+  ...guardCases,
   ...portableCases,
   ...emulatorCases,
   ...networkCases,

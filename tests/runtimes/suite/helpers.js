@@ -22,11 +22,18 @@ export async function withEmulator(ctx, options, fn) {
   }
 }
 
+/**
+ * Every client of the suite opts in to run in a browser: Chromium's page refuses a client
+ * without it (cases-guard.js), and elsewhere the option changes nothing.
+ */
+export const ALLOW = { dangerouslyAllowBrowser: true };
+
 export function client(ctx, options) {
   return ctx.core.createClient({
     apiKey: API_KEY,
     restApiKey: REST_KEY,
     retry: FAST_RETRY,
+    ...ALLOW,
     ...options,
   });
 }

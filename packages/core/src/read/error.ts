@@ -1,4 +1,5 @@
-import { type BatchErrorOptions, BatchValidationError, guardOf } from "../errors.js";
+import { type BatchErrorOptions, BatchValidationError } from "../errors.js";
+import { guardOf } from "../guards.js";
 
 /**
  * A row of the input that is not a valid id. `line` is 1-based. The message says what is wrong

@@ -2,13 +2,14 @@
 // package its own way): one deletion, a bulk deletion, a client from an environment record
 // deleting ids read from a web stream, and the errors of a wrong REST key and a bad
 // configuration, against the emulator served on 127.0.0.1. `core`, `env` and `read` are
-// `@batch-custom-data/core`, `…/core/env` and `…/core/ids`. Throws on anything unexpected;
+// `@batch-custom-data/core`, `…/core/env` and `…/core/ids`; `extra` joins every client's
+// options (a page passes `{ dangerouslyAllowBrowser: true }`). Throws on anything unexpected;
 // returns the tokens it got. Uses ids[0] to ids[4].
-export async function scenario({ core, env, read }, { baseUrl, apiKey, restApiKey, ids }) {
+export async function scenario({ core, env, read }, { baseUrl, apiKey, restApiKey, ids }, extra) {
   const check = (ok, what) => {
     if (!ok) throw new Error(`check failed: ${what}`);
   };
-  const client = core.createClient({ apiKey, restApiKey, baseUrl });
+  const client = core.createClient({ apiKey, restApiKey, baseUrl, ...extra });
 
   const single = await client.deleteUser(ids[0]);
   check(/^[0-9a-f-]{36}$/.test(single.token), "deleteUser resolves with a token");
@@ -19,11 +20,10 @@ export async function scenario({ core, env, read }, { baseUrl, apiKey, restApiKe
 
   // The portable subpaths: an environment record (a Worker's env, Deno.env.toObject()) and
   // ids read, in batches, from a web ReadableStream.
-  const fromEnv = env.createClientFromEnv({
-    BATCH_API_KEY: apiKey,
-    BATCH_REST_API_KEY: restApiKey,
-    BATCH_BASE_URL: baseUrl,
-  });
+  const fromEnv = env.createClientFromEnv(
+    { BATCH_API_KEY: apiKey, BATCH_REST_API_KEY: restApiKey, BATCH_BASE_URL: baseUrl },
+    extra,
+  );
   const stream = new Blob([`${ids.slice(3, 5).join("\n")}\n`]).stream();
   const streamed = await fromEnv.deleteUsers(read.readIds(stream, { name: "blob" }));
   check(streamed.confirmed === 2 && streamed.complete === true, "ids from a stream deleted");
@@ -33,6 +33,7 @@ export async function scenario({ core, env, read }, { baseUrl, apiKey, restApiKe
     restApiKey: "not-the-rest-key",
     baseUrl,
     retry: false,
+    ...extra,
   });
   let error;
   try {
@@ -52,7 +53,7 @@ export async function scenario({ core, env, read }, { baseUrl, apiKey, restApiKe
 
   let invalid;
   try {
-    env.createClientFromEnv({ BATCH_API_KEY: apiKey });
+    env.createClientFromEnv({ BATCH_API_KEY: apiKey }, extra);
   } catch (caught) {
     invalid = caught;
   }
