@@ -2,9 +2,10 @@
 // record) and `@batch-custom-data/core/ids` (streaming id readers), from the runtime's own
 // streams (ReadableStream, Blob, Response bodies), in every runtime. `ctx.env` and `ctx.ids`
 // are those subpaths, loaded by each driver as a user would.
+
+import { API_KEY, REST_KEY } from "@batch-custom-data/test-helpers";
 import { deepEqual, equal, has, isError, ok, rejects, throws } from "./assert.js";
 import { assertNoKeys, printed, withEmulator } from "./helpers.js";
-import { API_KEY, REST_KEY } from "./keys.js";
 
 const encoder = new TextEncoder();
 

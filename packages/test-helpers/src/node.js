@@ -1,0 +1,10 @@
+// The Node-only entry: what launches processes and browsers. The portable pieces are in
+// the package's main entry.
+export {
+  CHROMIUM_ARGS,
+  chromiumLaunchOptions,
+  chromiumMissing,
+  chromiumPath,
+  launchChromium,
+} from "./node/chromium.js";
+export { miniflareWorkerOptions } from "./node/wrangler.js";
