@@ -1,10 +1,12 @@
 /** `runDelete` end to end in-process: the emulator as transport, fake streams, a fake prompt. */
+
 import { appendFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { createEmulator, type Emulator } from "@batch-custom-data/emulator";
+import { API_KEY as APP, REST_KEY as REST } from "@batch-custom-data/test-helpers";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Ask } from "./delete/confirm.js";
 import { type DeleteFlags, runDelete } from "./delete.js";
@@ -12,8 +14,6 @@ import { createPrinter, createRedactor } from "./output.js";
 import { createInterruption, type Interruption } from "./signals.js";
 import { CliError, UsageError } from "./usage.js";
 
-const APP = "delete_unit_app_key_1";
-const REST = "delete_unit_rest_key_1";
 let dir: string;
 let emulator: Emulator;
 

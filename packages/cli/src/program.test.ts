@@ -2,6 +2,7 @@
  * The CLI in-process (`main` with fake streams), against the emulator served on 127.0.0.1:
  * the same paths as the end-to-end tests of the built CLI, here for quick feedback and coverage.
  */
+
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -10,11 +11,10 @@ import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { createEmulator } from "@batch-custom-data/emulator";
 import { type ServedEmulator, serve } from "@batch-custom-data/emulator/node";
+import { API_KEY as APP, REST_KEY as REST } from "@batch-custom-data/test-helpers";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "./program.js";
 
-const APP = "inproc_app_key_9c8b7a";
-const REST = "inproc_rest_key_1f2e3d";
 let dir: string;
 let served: ServedEmulator;
 const texts: string[] = [];

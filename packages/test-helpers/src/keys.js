@@ -3,11 +3,20 @@
 // for leaks must look for both; none is a `label=KEY` pair for BATCH_API_KEY's syntax (a label
 // is letters, digits, `_` and `-` only). Printable ASCII: a header carries them.
 
-/** The app key in the URL path (an iOS app when two are used). */
+/**
+ * The app key in the URL path (an iOS app when two are used).
+ * @type {string}
+ */
 export const API_KEY = "Live+AppKey/9f2c=Sx7Qw";
-/** A second app's key. */
+/**
+ * A second app's key.
+ * @type {string}
+ */
 export const ANDROID_KEY = "Droid+AppKey/4e1b=Pz8Lm";
-/** The REST key in the X-Authorization header. */
+/**
+ * The REST key in the X-Authorization header.
+ * @type {string}
+ */
 export const REST_KEY = "Rest_Secret-7Hk2Vb9Nq3";
 export const SECRETS = [API_KEY, ANDROID_KEY, REST_KEY];
 
