@@ -6,7 +6,7 @@
 // "adaptive" (default: the SDK's own defaults, adaptive up to 16); "file": ids read by the Node adapter's readIds(file) inside the clock
 // instead of an array made before it; "warm" (default true): one untimed call first.
 import { makeTransport } from "./transport.mjs";
-import { makeIds } from "./util.mjs";
+import { assertAllConfirmed, clock, makeIds } from "./util.mjs";
 import { warmUp } from "./warmup.mjs";
 
 const {
@@ -42,21 +42,15 @@ const client = createClient({
 const ids = file ? undefined : makeIds(count);
 if (warm) await warmUp(transport.send, baseUrl, apiKey, restApiKey);
 
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
+const timer = clock();
 const report = await client.deleteUsers(file ? readIds(file) : ids);
-const wallMs = performance.now() - t0;
-const cpu = process.cpuUsage(cpu0);
+const timed = timer.stop();
 transport.close();
 
-if (report.confirmed !== count) {
-  throw new Error(`${report.confirmed} of ${count} ids confirmed (${report.failed} failed)`);
-}
+assertAllConfirmed(report, count);
 console.log(
   JSON.stringify({
-    wallMs,
-    cpuUserMs: cpu.user / 1000,
-    cpuSysMs: cpu.system / 1000,
+    ...timed,
     ids: report.confirmed,
     calls: report.calls,
     peakRssKb: Math.round(process.resourceUsage().maxRSS),

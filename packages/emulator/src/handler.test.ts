@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { API_KEY, answer, closeAll, del, emulator, errorOf, REST_API_KEY } from "./test-utils.js";
+import {
+  API_KEY,
+  answer,
+  closeAll,
+  del,
+  emulator,
+  errorOf,
+  REST_API_KEY,
+} from "../test/helpers.js";
 
 afterEach(closeAll);
 
