@@ -7,4 +7,5 @@ export {
   chromiumPath,
   launchChromium,
 } from "./node/chromium.js";
+export { killGroup, spawnGroup } from "./node/process-group.js";
 export { miniflareWorkerOptions } from "./node/wrangler.js";
