@@ -86,6 +86,12 @@ export const okFetch = () => fakeFetch((_, n) => tokenReply(`t${n}`));
 
 export const never = () => new Promise<never>(() => {});
 
+/** Resolves after `ms` (on fake timers, when the test advances them). */
+export const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `n` ids `u{from}`, `u{from+1}`, … */
+export const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `u${from + i}`);
+
 export function client(options: Partial<ClientOptions> & { fetch?: FetchLike }) {
   return createClient({
     apiKey: API_KEY,
