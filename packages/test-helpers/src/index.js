@@ -11,3 +11,4 @@ export {
   unicodeEscaped,
 } from "./keys.js";
 export { prng } from "./prng.js";
+export { pieces } from "./streams.js";
