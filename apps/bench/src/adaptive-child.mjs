@@ -6,7 +6,7 @@
 // allowed at the end of that second (onProgress's `concurrency`).
 import { createClient } from "@batch-custom-data/core";
 import { makeTransport } from "./transport.mjs";
-import { assertAllConfirmed, clock, makeIds } from "./util.mjs";
+import { assertAllConfirmed, clientOptions, clock, makeIds } from "./util.mjs";
 
 const {
   baseUrl,
@@ -21,15 +21,9 @@ const {
 } = JSON.parse(process.argv[2]);
 
 const transport = await makeTransport(transportName);
-const client = createClient({
-  apiKey,
-  restApiKey,
-  baseUrl,
-  ...(adaptive === undefined ? {} : { adaptive }),
-  ...(concurrency ? { concurrency } : {}),
-  ...(chunkSize ? { chunkSize } : {}),
-  ...(transport.fetch ? { fetch: transport.fetch } : {}),
-});
+const client = createClient(
+  clientOptions({ baseUrl, apiKey, restApiKey, adaptive, concurrency, chunkSize }, transport),
+);
 const ids = makeIds(count);
 const bySecond = new Map();
 

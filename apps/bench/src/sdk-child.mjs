@@ -6,7 +6,7 @@
 // "adaptive" (default: the SDK's own defaults, adaptive up to 16); "file": ids read by the Node adapter's readIds(file) inside the clock
 // instead of an array made before it; "warm" (default true): one untimed call first.
 import { makeTransport } from "./transport.mjs";
-import { assertAllConfirmed, clock, makeIds } from "./util.mjs";
+import { assertAllConfirmed, clientOptions, clock, makeIds } from "./util.mjs";
 import { warmUp } from "./warmup.mjs";
 
 const {
@@ -31,14 +31,9 @@ const { createClient } =
 // deleteUsers takes either, so the call below is the same for both.
 const { readIds } = file ? await import("@batch-custom-data/node") : {};
 const transport = await makeTransport(transportName);
-const client = createClient({
-  apiKey,
-  restApiKey,
-  baseUrl,
-  ...(concurrency ? { concurrency } : {}),
-  ...(adaptive === undefined ? {} : { adaptive }),
-  ...(transport.fetch ? { fetch: transport.fetch } : {}),
-});
+const client = createClient(
+  clientOptions({ baseUrl, apiKey, restApiKey, adaptive, concurrency }, transport),
+);
 const ids = file ? undefined : makeIds(count);
 if (warm) await warmUp(transport.send, baseUrl, apiKey, restApiKey);
 

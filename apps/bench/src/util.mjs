@@ -222,3 +222,22 @@ export function closeChild(child, graceMs) {
     child.send({ cmd: "close" });
   });
 }
+
+/**
+ * createClient's options for a child: its server and keys, the transport's fetch, and only the
+ * pace settings it was given (the SDK's own defaults for the others).
+ */
+export function clientOptions(
+  { baseUrl, apiKey, restApiKey, adaptive, concurrency, chunkSize },
+  transport,
+) {
+  return {
+    apiKey,
+    restApiKey,
+    baseUrl,
+    ...(adaptive === undefined ? {} : { adaptive }),
+    ...(concurrency ? { concurrency } : {}),
+    ...(chunkSize ? { chunkSize } : {}),
+    ...(transport.fetch ? { fetch: transport.fetch } : {}),
+  };
+}
