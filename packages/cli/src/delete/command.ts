@@ -76,9 +76,10 @@ export function deleteCommand(
     .option("--field <NAME>", 'ndjson: the field holding the id (default "id")')
     .option(
       "--concurrency <N>",
-      "chunks in flight at once (default 4)",
+      "the most chunks in flight (default 16): a run starts with 4 and finds the pace the server takes, up to N",
       integer("--concurrency", 1, 256),
     )
+    .option("--no-adaptive", "keep --concurrency chunks in flight throughout")
     .option(
       "--chunk-size <N>",
       "ids per call (default 10000, the API's maximum)",

@@ -1,4 +1,5 @@
 import { createEmulator } from "@batch-custom-data/emulator";
+import type { FetchLike } from "@batch-custom-data/node";
 import {
   API_KEY as APP,
   ANDROID_KEY as APP2,
@@ -7,7 +8,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { targetHash } from "../hash.js";
 import { UsageError } from "../usage.js";
-import { configure } from "./settings.js";
+import { configure, type SettingsFlags } from "./settings.js";
 
 const env = { BATCH_API_KEY: APP, BATCH_REST_API_KEY: REST };
 
@@ -79,6 +80,28 @@ describe("configure", () => {
     await expect(sending.client.deleteUser("u1")).rejects.toThrow();
     expect(emulator.stats().requests).toBe(0);
     emulator.close();
+  });
+
+  it("--no-adaptive sends --concurrency chunks before the first answer; adaptive, 4", async () => {
+    // How many calls start before the first one is answered, for 8 chunks of one id each.
+    const before = async (flags: SettingsFlags) => {
+      const emulator = createEmulator({ apps: [APP], restApiKey: REST, processingDelayMs: 0 });
+      let started = 0;
+      let startedBeforeFirstAnswer: number | undefined;
+      const transport: FetchLike = async (input, init) => {
+        started++;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        startedBeforeFirstAnswer ??= started;
+        return emulator.fetch(input, init);
+      };
+      const { client } = configure({ chunkSize: 1, concurrency: 8, ...flags }, env, transport);
+      const report = await client.deleteUsers(["a", "b", "c", "d", "e", "f", "g", "h"]);
+      emulator.close();
+      expect(report.confirmed).toBe(8);
+      return startedBeforeFirstAnswer;
+    };
+    expect(await before({ adaptive: false })).toBe(8);
+    expect(await before({})).toBe(4);
   });
 
   it("a transport given is used (the emulator, in tests)", async () => {

@@ -20,6 +20,8 @@ import { UsageError } from "../usage.js";
 export interface SettingsFlags {
   baseUrl?: string;
   concurrency?: number;
+  /** false (`--no-adaptive`): `concurrency` chunks in flight throughout. */
+  adaptive?: boolean;
   chunkSize?: number;
   timeout?: number;
   retries?: number;
@@ -64,6 +66,7 @@ export function configure(
   const overrides: Partial<ClientOptions> = {
     baseUrl: flags.baseUrl,
     concurrency: flags.concurrency,
+    adaptive: flags.adaptive,
     chunkSize: flags.chunkSize,
     timeoutMs: flags.timeout,
     retry: flags.retries === undefined ? undefined : { retries: flags.retries },
