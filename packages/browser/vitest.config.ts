@@ -1,23 +1,10 @@
+import { chromiumLaunchOptions } from "@batch-custom-data/test-helpers/node";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
 import { deleteMeOffline } from "./test/commands.js";
 
 // Debian's Chromium (never a downloaded browser), with the project's launch flags.
-const chromium = playwright({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  },
-});
+const chromium = playwright({ launchOptions: chromiumLaunchOptions() });
 
 export default defineConfig({
   test: {

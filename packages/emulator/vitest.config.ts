@@ -9,7 +9,7 @@ export default defineConfig({
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],
-      exclude: ["src/**/*.test.ts", "src/test-utils.ts"],
+      exclude: ["src/**/*.test.ts"],
       thresholds: { lines: 90 },
       reporter: ["text-summary"],
     },

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmulator, serve } from "@batch-custom-data/emulator/node";
-import { bundleEmulator } from "./harness/bundle.js";
+import { API_KEY, REST_KEY } from "@batch-custom-data/test-helpers";
+import { bundleModules } from "./harness/bundle.js";
 import { runChromium } from "./harness/chromium.js";
 import { runDeno } from "./harness/deno.js";
 import { runNode } from "./harness/node.js";
@@ -15,7 +16,6 @@ import { withRedirects } from "./harness/redirect.js";
 import { settle, writeResult } from "./harness/results.js";
 import { runWorkerd } from "./harness/workerd.js";
 import { cases } from "./suite/conformance.js";
-import { API_KEY, REST_KEY } from "./suite/keys.js";
 
 const RUNTIMES = { node: runNode, deno: runDeno, workerd: runWorkerd, chromium: runChromium };
 /** A runtime gets this long in all (the suite takes seconds); then it is killed and fails. */
@@ -53,12 +53,12 @@ for (const { suite, passed, failed, notes = [] } of results) {
 console.log(`  ${((Date.now() - started) / 1000).toFixed(1)} s, results in ${resultsDir}`);
 process.exitCode = results.some((r) => r.failed > 0 || r.passed === 0) ? 1 : 0;
 
-/** The core to test, the emulator bundle, the served emulator; an error fails every runtime. */
+/** The core to test, the bundles of the emulator and the keys, the served emulator; an error fails every runtime. */
 async function prepare() {
   try {
     const core = coreDist();
     console.log(`core under test: ${core}`);
-    const emulatorBundle = await bundleEmulator(tmp);
+    const bundles = await bundleModules(tmp);
     const emulator = createEmulator({ apps: [API_KEY], restApiKey: REST_KEY, cors: true });
     // The emulator, plus a redirecting route for the redirect case (harness/redirect.js).
     const served = await serve(
@@ -66,7 +66,7 @@ async function prepare() {
       { hostname: "127.0.0.1", port: 0 },
     );
     console.log(`emulator served at ${served.baseUrl}`);
-    const options = { baseUrl: served.baseUrl, coreDist: core, emulatorBundle, tmp };
+    const options = { baseUrl: served.baseUrl, coreDist: core, bundles, tmp };
     return { served: { close: () => served.close().finally(() => emulator.close()) }, options };
   } catch (error) {
     console.error(`setup failed: ${error.message}`);

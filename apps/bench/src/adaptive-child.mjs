@@ -6,7 +6,7 @@
 // allowed at the end of that second (onProgress's `concurrency`).
 import { createClient } from "@batch-custom-data/core";
 import { makeTransport } from "./transport.mjs";
-import { makeIds } from "./util.mjs";
+import { assertAllConfirmed, clientOptions, clock, makeIds } from "./util.mjs";
 
 const {
   baseUrl,
@@ -21,37 +21,25 @@ const {
 } = JSON.parse(process.argv[2]);
 
 const transport = await makeTransport(transportName);
-const client = createClient({
-  apiKey,
-  restApiKey,
-  baseUrl,
-  ...(adaptive === undefined ? {} : { adaptive }),
-  ...(concurrency ? { concurrency } : {}),
-  ...(chunkSize ? { chunkSize } : {}),
-  ...(transport.fetch ? { fetch: transport.fetch } : {}),
-});
+const client = createClient(
+  clientOptions({ baseUrl, apiKey, restApiKey, adaptive, concurrency, chunkSize }, transport),
+);
 const ids = makeIds(count);
 const bySecond = new Map();
 
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
+const timer = clock();
 const report = await client.deleteUsers(ids, {
   ...(windows
     ? { onProgress: (p) => bySecond.set(Math.floor(Date.now() / 1000), p.concurrency) }
     : {}),
 });
-const wallMs = performance.now() - t0;
-const cpu = process.cpuUsage(cpu0);
+const timed = timer.stop();
 transport.close();
 
-if (report.confirmed !== count) {
-  throw new Error(`${report.confirmed} of ${count} ids confirmed (${report.failed} failed)`);
-}
+assertAllConfirmed(report, count);
 console.log(
   JSON.stringify({
-    wallMs,
-    cpuUserMs: cpu.user / 1000,
-    cpuSysMs: cpu.system / 1000,
+    ...timed,
     ids: report.confirmed,
     calls: report.calls,
     ...(windows ? { windows: [...bySecond].map(([at, window]) => ({ at, window })) } : {}),

@@ -1,7 +1,7 @@
 // Starts emulator-child.mjs (the emulator served on 127.0.0.1 in its own process) and drives it.
 import { fork } from "node:child_process";
 import { join } from "node:path";
-import { API_KEY, BENCH_DIR, REST_API_KEY, track } from "./util.mjs";
+import { API_KEY, BENCH_DIR, closeChild, REST_API_KEY, track } from "./util.mjs";
 
 /** `tls: {cert, key}` (PEM file paths) also serves it over TLS, on `tlsPort`. */
 export async function startEmulator({ timeoutMs = 30_000, tls } = {}) {
@@ -44,19 +44,7 @@ export async function startEmulator({ timeoutMs = 30_000, tls } = {}) {
       child.send({ id, cmd, ...args });
     });
 
-  const close = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        resolve();
-      }, 5000);
-      child.once("exit", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.send({ cmd: "close" });
-    });
+  const close = () => closeChild(child, 5000);
 
   return {
     baseUrl: ready.baseUrl,

@@ -2,15 +2,14 @@
 // fetch (a DELETE without a body keeps its connection alive). A million of them would take
 // hours, so it runs a sample (at most "sample" calls and "seconds" seconds) and the parent
 // extrapolates from the mean time per call. Prints one JSON line.
-import { makeIds } from "./util.mjs";
+import { clock, makeIds } from "./util.mjs";
 
 const { baseUrl, apiKey, restApiKey, sample = 100, seconds = 10 } = JSON.parse(process.argv[2]);
 const headers = { "Content-Type": "application/json", "X-Authorization": restApiKey };
 const ids = makeIds(Math.min(sample, 10_000));
 
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-const deadline = t0 + seconds * 1000;
+const timer = clock();
+const deadline = timer.t0 + seconds * 1000;
 let calls = 0;
 for (const id of ids) {
   if (performance.now() > deadline) break;
@@ -22,13 +21,10 @@ for (const id of ids) {
   if (!response.ok || typeof token !== "string") throw new Error(`HTTP ${response.status}`);
   calls++;
 }
-const wallMs = performance.now() - t0;
-const cpu = process.cpuUsage(cpu0);
+const timed = timer.stop();
 console.log(
   JSON.stringify({
-    wallMs,
-    cpuUserMs: cpu.user / 1000,
-    cpuSysMs: cpu.system / 1000,
+    ...timed,
     ids: calls,
     calls,
   }),

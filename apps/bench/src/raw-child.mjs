@@ -8,7 +8,7 @@
 //   "seconds" (+ "maxCalls"): the emulator-capacity probe, sending the bodies over and over
 //      until that many seconds have passed.
 import { makeTransport } from "./transport.mjs";
-import { makeIds } from "./util.mjs";
+import { clock, makeIds } from "./util.mjs";
 import { warmUp } from "./warmup.mjs";
 
 const {
@@ -37,9 +37,8 @@ const headers = { "Content-Type": "application/json", "X-Authorization": restApi
 const calls = seconds ? Math.min(maxCalls ?? 100_000, 100_000) : slices;
 if (warm) await warmUp(send, baseUrl, apiKey, restApiKey);
 
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-const deadline = seconds ? t0 + seconds * 1000 : Number.POSITIVE_INFINITY;
+const timer = clock();
+const deadline = seconds ? timer.t0 + seconds * 1000 : Number.POSITIVE_INFINITY;
 let next = 0;
 let sent = 0;
 let done = 0;
@@ -56,15 +55,12 @@ async function worker() {
   }
 }
 await Promise.all(Array.from({ length: concurrency }, worker));
-const wallMs = performance.now() - t0;
-const cpu = process.cpuUsage(cpu0);
+const timed = timer.stop();
 transport.close();
 
 console.log(
   JSON.stringify({
-    wallMs,
-    cpuUserMs: cpu.user / 1000,
-    cpuSysMs: cpu.system / 1000,
+    ...timed,
     ids: sent,
     calls: done,
     peakRssKb: Math.round(process.resourceUsage().maxRSS),

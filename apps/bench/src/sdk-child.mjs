@@ -6,7 +6,7 @@
 // "adaptive" (default: the SDK's own defaults, adaptive up to 16); "file": ids read by the Node adapter's readIds(file) inside the clock
 // instead of an array made before it; "warm" (default true): one untimed call first.
 import { makeTransport } from "./transport.mjs";
-import { makeIds } from "./util.mjs";
+import { assertAllConfirmed, clientOptions, clock, makeIds } from "./util.mjs";
 import { warmUp } from "./warmup.mjs";
 
 const {
@@ -31,32 +31,21 @@ const { createClient } =
 // deleteUsers takes either, so the call below is the same for both.
 const { readIds } = file ? await import("@batch-custom-data/node") : {};
 const transport = await makeTransport(transportName);
-const client = createClient({
-  apiKey,
-  restApiKey,
-  baseUrl,
-  ...(concurrency ? { concurrency } : {}),
-  ...(adaptive === undefined ? {} : { adaptive }),
-  ...(transport.fetch ? { fetch: transport.fetch } : {}),
-});
+const client = createClient(
+  clientOptions({ baseUrl, apiKey, restApiKey, adaptive, concurrency }, transport),
+);
 const ids = file ? undefined : makeIds(count);
 if (warm) await warmUp(transport.send, baseUrl, apiKey, restApiKey);
 
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
+const timer = clock();
 const report = await client.deleteUsers(file ? readIds(file) : ids);
-const wallMs = performance.now() - t0;
-const cpu = process.cpuUsage(cpu0);
+const timed = timer.stop();
 transport.close();
 
-if (report.confirmed !== count) {
-  throw new Error(`${report.confirmed} of ${count} ids confirmed (${report.failed} failed)`);
-}
+assertAllConfirmed(report, count);
 console.log(
   JSON.stringify({
-    wallMs,
-    cpuUserMs: cpu.user / 1000,
-    cpuSysMs: cpu.system / 1000,
+    ...timed,
     ids: report.confirmed,
     calls: report.calls,
     peakRssKb: Math.round(process.resourceUsage().maxRSS),

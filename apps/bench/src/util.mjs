@@ -182,3 +182,62 @@ export function makeIds(count, from = 1) {
   for (let i = 0; i < count; i++) ids[i] = `user-${from + i}`;
   return ids;
 }
+
+/**
+ * Starts the clock of a timed part. `stop()` gives its wall time and this process's CPU time
+ * (user and system), as every child's result line reports them.
+ */
+export function clock() {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  return {
+    t0,
+    stop() {
+      const wallMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      return { wallMs, cpuUserMs: cpu.user / 1000, cpuSysMs: cpu.system / 1000 };
+    },
+  };
+}
+
+/** A run counts only when every id was confirmed. */
+export function assertAllConfirmed(report, count) {
+  if (report.confirmed !== count) {
+    throw new Error(`${report.confirmed} of ${count} ids confirmed (${report.failed} failed)`);
+  }
+}
+
+/** Asks a forked server to close; SIGKILL once `graceMs` has passed. */
+export function closeChild(child, graceMs) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve();
+    }, graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.send({ cmd: "close" });
+  });
+}
+
+/**
+ * createClient's options for a child: its server and keys, the transport's fetch, and only the
+ * pace settings it was given (the SDK's own defaults for the others).
+ */
+export function clientOptions(
+  { baseUrl, apiKey, restApiKey, adaptive, concurrency, chunkSize },
+  transport,
+) {
+  return {
+    apiKey,
+    restApiKey,
+    baseUrl,
+    ...(adaptive === undefined ? {} : { adaptive }),
+    ...(concurrency ? { concurrency } : {}),
+    ...(chunkSize ? { chunkSize } : {}),
+    ...(transport.fetch ? { fetch: transport.fetch } : {}),
+  };
+}

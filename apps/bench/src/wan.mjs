@@ -18,7 +18,17 @@ import { curlScript, nodeClient } from "./clients.mjs";
 import { findCurl, sequentialScript, writePayloads, xargsScript } from "./curl.mjs";
 import { startEmulator } from "./emulator.mjs";
 import { writeIdFile } from "./memory.mjs";
-import { API_KEY, BENCH_DIR, fmtInt, fmtMs, REST_API_KEY, run, stats, track } from "./util.mjs";
+import {
+  API_KEY,
+  BENCH_DIR,
+  closeChild,
+  fmtInt,
+  fmtMs,
+  REST_API_KEY,
+  run,
+  stats,
+  track,
+} from "./util.mjs";
 
 const PER_CALL = 10_000;
 
@@ -93,19 +103,7 @@ export async function startProxy(targetPort, rttMs) {
       child.on("message", onMessage);
       child.send({ cmd: "stats", id });
     });
-  const close = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        resolve();
-      }, 3000);
-      child.once("exit", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.send({ cmd: "close" });
-    });
+  const close = () => closeChild(child, 3000);
   return { port, connections, close };
 }
 

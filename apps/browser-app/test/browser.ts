@@ -3,29 +3,13 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { AxeResults } from "axe-core";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 
 export const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
 
 export const DESKTOP = { width: 1280, height: 860 };
 /** A phone: iPhone 12 to 15's CSS width. */
 export const PHONE = { width: 390, height: 844 };
-
-export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}
 
 export interface Recorded {
   method: string;

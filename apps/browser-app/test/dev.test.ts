@@ -1,12 +1,14 @@
 // `pnpm --filter browser-app dev` (scripts/dev.mjs): the page under Vite, the worker-proxy
 // under wrangler dev and the emulator come up on 127.0.0.1 from one command; a user deletes
 // their data through them in Chromium; SIGINT (Ctrl-C) stops all three.
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, Socket } from "node:net";
 import { fileURLToPath } from "node:url";
+import { launchChromium } from "@batch-custom-data/test-helpers/node";
 import type { Browser } from "playwright-core";
 import { afterAll, expect, it } from "vitest";
-import { launch, open } from "./browser.js";
+import { open } from "./browser.js";
 
 const REST_KEY = "DEV_REST_API_KEY"; // scripts/dev.mjs's development value
 
@@ -70,7 +72,7 @@ it("starts the page, the proxy and the emulator with one command, and stops them
   expect(output).not.toMatch(/DEV_(IOS|ANDROID|REST)_API_KEY|dev-user-token-secret/);
 
   const page = `http://127.0.0.1:${ports.PAGE_PORT}/`;
-  browser = await launch();
+  browser = await launchChromium();
   const session = await open(browser, `${page}#/me`);
   await session.page.getByLabel("User id", { exact: true }).fill("user-7");
   await session.page.getByRole("button", { name: "Sign in" }).click();

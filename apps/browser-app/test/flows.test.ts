@@ -1,14 +1,15 @@
 // Both flows end to end in Chromium, on the built page, against the built worker-proxy in
 // workerd (Miniflare, local Queues) and the emulator: what a user and an operator do, what
 // the emulator ends up holding, and that no key ever reaches the page.
+
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { launchChromium } from "@batch-custom-data/test-helpers/node";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accessibilityViolations,
   DESKTOP,
-  launch,
   open,
   PHONE,
   type Session,
@@ -24,7 +25,7 @@ beforeAll(async () => {
   // 1,023) but this emulator refuses them: a bulk call Batch rejects, for good.
   [stack, browser] = await Promise.all([
     startStack({ vars: { JOB_IDS_PER_MESSAGE: "250" }, emulator: { maxIdLength: 200 } }),
-    launch(),
+    launchChromium(),
   ]);
 });
 

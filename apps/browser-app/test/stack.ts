@@ -11,6 +11,7 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Emulator, EmulatorOptions } from "@batch-custom-data/emulator";
 import { serve } from "@batch-custom-data/emulator/node";
+import { miniflareWorkerOptions } from "@batch-custom-data/test-helpers/node";
 import { Miniflare } from "miniflare";
 import { devSignIn } from "../scripts/dev-auth.mjs";
 
@@ -72,34 +73,6 @@ async function servePage(secrets: Secrets, config: () => object): Promise<Server
   return server;
 }
 
-/** The bindings wrangler.jsonc declares, as wrangler dev would hand them to Miniflare. */
-async function workerOptions() {
-  process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
-  process.env.WRANGLER_SEND_METRICS = "false";
-  const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(
-    join(WORKER_PROXY_DIR, "wrangler.jsonc"),
-  );
-  const {
-    compatibilityDate,
-    compatibilityFlags,
-    bindings,
-    queueProducers,
-    queueConsumers,
-    durableObjects,
-  } = workerOptions as Record<string, unknown>;
-  return JSON.parse(
-    JSON.stringify({
-      compatibilityDate,
-      compatibilityFlags,
-      bindings,
-      queueProducers,
-      queueConsumers,
-      durableObjects,
-    }),
-  );
-}
-
 export async function startStack(
   options: { vars?: Record<string, string>; emulator?: EmulatorOptions } = {},
 ): Promise<Stack> {
@@ -127,7 +100,7 @@ export async function startStack(
   const { port } = page.address() as AddressInfo;
   const pageOrigin = `http://127.0.0.1:${port}`;
 
-  const base = await workerOptions();
+  const base = await miniflareWorkerOptions(join(WORKER_PROXY_DIR, "wrangler.jsonc"));
   for (const consumer of Object.values(base.queueConsumers as Record<string, object>)) {
     // Batches close after 1 s instead of 5: the same code paths, a shorter wall time.
     Object.assign(consumer, { maxBatchTimeout: 1 });

@@ -1,19 +1,20 @@
 /** `runDelete` end to end in-process: the emulator as transport, fake streams, a fake prompt. */
+
 import { appendFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { createEmulator, type Emulator } from "@batch-custom-data/emulator";
+import { API_KEY as APP, REST_KEY as REST } from "@batch-custom-data/test-helpers";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { capturedOutput } from "../test/streams.js";
 import type { Ask } from "./delete/confirm.js";
 import { type DeleteFlags, runDelete } from "./delete.js";
 import { createPrinter, createRedactor } from "./output.js";
 import { createInterruption, type Interruption } from "./signals.js";
 import { CliError, UsageError } from "./usage.js";
 
-const APP = "delete_unit_app_key_1";
-const REST = "delete_unit_rest_key_1";
 let dir: string;
 let emulator: Emulator;
 
@@ -40,12 +41,7 @@ interface Options {
 }
 
 async function run(args: string[], flags: DeleteFlags, options: Options = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
+  const { stdout, stderr, ...written } = capturedOutput();
   const stdin =
     options.stdin instanceof Readable ? options.stdin : Readable.from([options.stdin ?? ""]);
   const env = {
@@ -77,6 +73,7 @@ async function run(args: string[], flags: DeleteFlags, options: Options = {}) {
   }
   await print.flush();
   stop.dispose();
+  const [out, err] = [written.out(), written.err()];
   expect(out + err).not.toContain(REST);
   return { code, error, out, err, questions };
 }

@@ -2,27 +2,18 @@
  * `batch-custom-data emulator` in-process (`main` with fake streams and a fake process for
  * the signals): the same paths as test/emulator.e2e.test.ts, for quick feedback and coverage.
  */
+
 import { EventEmitter } from "node:events";
-import { PassThrough, Readable } from "node:stream";
+import { Readable } from "node:stream";
+import { API_KEY as APP, REST_KEY as REST } from "@batch-custom-data/test-helpers";
 import { describe, expect, it } from "vitest";
+import { capturedOutput } from "../test/streams.js";
 import { parseCors, parseFaults } from "./emulator.js";
 import { main } from "./program.js";
 
-const APP = "inproc_emulator_app_4d2c";
-const REST = "inproc_emulator_rest_8b1a";
-
 /** Starts the command; resolves once its banner is out, with a way to stop it. */
 async function start(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => {
-    out += d;
-  });
-  stderr.on("data", (d) => {
-    err += d;
-  });
+  const { stdout, stderr, out, err } = capturedOutput();
   const proc = new EventEmitter();
   const done = main({
     io: { stdout, stderr, stdin: Readable.from([]), env: {} } as never,
@@ -30,15 +21,15 @@ async function start(args: string[]) {
     proc: proc as never,
   });
   const deadline = Date.now() + 10_000;
-  while (!out.includes("Ctrl-C stops it.") && Date.now() < deadline) {
+  while (!out().includes("Ctrl-C stops it.") && Date.now() < deadline) {
     const ended = await Promise.race([done, new Promise((r) => setTimeout(r, 10))]);
     if (typeof ended === "number") break;
   }
-  const baseUrl = /base URL: +(\S+)/.exec(out)?.[1];
+  const baseUrl = /base URL: +(\S+)/.exec(out())?.[1];
   return {
     baseUrl,
-    out: () => out,
-    err: () => err,
+    out,
+    err,
     done,
     stop: async (signal: "SIGINT" | "SIGTERM" = "SIGINT") => {
       proc.emit(signal);
@@ -66,7 +57,7 @@ describe("emulator command (in-process)", () => {
     expect(run.out()).toContain("CORS:          http://127.0.0.1:5173");
     expect(run.out()).toContain("rate limit:    1 calls/s (burst 1), then 429 with Retry-After");
     expect(run.out()).toContain("users:         user-1 … user-2 in each app");
-    const url = `${run.baseUrl}/${APP}/data/users/user-1`;
+    const url = `${run.baseUrl}/${encodeURIComponent(APP)}/data/users/user-1`;
     const init = {
       method: "DELETE",
       headers: { "X-Authorization": REST, Origin: "http://127.0.0.1:5173" },

@@ -2,19 +2,20 @@
  * The CLI in-process (`main` with fake streams), against the emulator served on 127.0.0.1:
  * the same paths as the end-to-end tests of the built CLI, here for quick feedback and coverage.
  */
+
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { createEmulator } from "@batch-custom-data/emulator";
 import { type ServedEmulator, serve } from "@batch-custom-data/emulator/node";
+import { API_KEY as APP, REST_KEY as REST } from "@batch-custom-data/test-helpers";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { capturedOutput } from "../test/streams.js";
 import { main } from "./program.js";
 
-const APP = "inproc_app_key_9c8b7a";
-const REST = "inproc_rest_key_1f2e3d";
 let dir: string;
 let served: ServedEmulator;
 const texts: string[] = [];
@@ -43,16 +44,7 @@ async function run(
   argv: string[],
   options: { env?: Record<string, string>; stdin?: string; proc?: EventEmitter } = {},
 ) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => {
-    out += d;
-  });
-  stderr.on("data", (d) => {
-    err += d;
-  });
+  const { stdout, stderr, out, err } = capturedOutput();
   const env = {
     BATCH_API_KEY: APP,
     BATCH_REST_API_KEY: REST,
@@ -66,8 +58,8 @@ async function run(
     argv,
     proc: proc as never,
   });
-  texts.push(out + err);
-  return { code, out, err };
+  texts.push(out() + err());
+  return { code, out: out(), err: err() };
 }
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i + 1}`);
@@ -112,45 +104,13 @@ describe("main (in-process)", () => {
   it("dry run, with and without a journal", async () => {
     const path = join(dir, "dry.csv");
     await writeFile(path, "id\na\nb\nc\n");
-    const r = await run([
-      "delete",
-      "--file",
-      path,
-      "--column",
-      "id",
-      "--dry-run",
-      "--chunk-size",
-      "2",
-    ]);
+    const csvFile = ["delete", "--file", path, "--column", "id"];
+    const r = await run([...csvFile, "--dry-run", "--chunk-size", "2"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("2 chunks of up to 2 ids × 1 app = 2 calls");
     const journal = join(dir, "dry.journal");
-    expect(
-      (
-        await run([
-          "delete",
-          "--file",
-          path,
-          "--column",
-          "id",
-          "--resume",
-          journal,
-          "--chunk-size",
-          "2",
-        ])
-      ).code,
-    ).toBe(0);
-    const again = await run([
-      "delete",
-      "--file",
-      path,
-      "--column",
-      "id",
-      "--resume",
-      journal,
-      "--dry-run",
-      "--json",
-    ]);
+    expect((await run([...csvFile, "--resume", journal, "--chunk-size", "2"])).code).toBe(0);
+    const again = await run([...csvFile, "--resume", journal, "--dry-run", "--json"]);
     expect(JSON.parse(again.out)).toMatchObject({
       dryRun: true,
       ids: 3,

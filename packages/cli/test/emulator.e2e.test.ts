@@ -1,15 +1,22 @@
 import { existsSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
-import { APP, cli, outputs, REST, SECRETS, start, waitFor } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { APP, cli, REST, scanOutputsForKeys, start, waitFor } from "./helpers.js";
 
-afterAll(() => {
-  // Keys given to the emulator never appear in any output (made-up ones are printed on purpose).
-  for (const { args, text } of outputs) {
-    for (const secret of SECRETS) {
-      expect(text.includes(secret), `a key in the output of: ${args.join(" ")}`).toBe(false);
-    }
-  }
-});
+// Keys given to the emulator never appear in any output (made-up ones are printed on purpose).
+scanOutputsForKeys();
+
+/** Starts `batch-custom-data emulator --port 0 ...args`; resolves once its banner is out. */
+async function startEmulator(args: string[]) {
+  const run = start(["emulator", "--port", "0", ...args]);
+  await waitFor(() => run.stdout().includes("Ctrl-C stops it."), 10_000, "the banner");
+  return run;
+}
+
+/** The keys the tests give the emulator. */
+const KEYS = ["--api-key", APP, "--rest-api-key", REST];
+
+/** The printed URL with the key put in, percent-encoded as a client puts it. */
+const withKey = (url: string) => url.replace("$BATCH_API_KEY", encodeURIComponent(APP));
 
 /** Parses the curl line the emulator command prints. */
 function curlLine(stdout: string) {
@@ -22,8 +29,7 @@ function curlLine(stdout: string) {
 
 describe("batch-custom-data emulator", () => {
   it("makes up demo keys, prints them with a curl line that works, stops on SIGINT", async () => {
-    const run = start(["emulator", "--port", "0", "--users", "5"]);
-    await waitFor(() => run.stdout().includes("Ctrl-C stops it."), 10_000, "the banner");
+    const run = await startEmulator(["--users", "5"]);
     const out = run.stdout();
     expect(out).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
     expect(out).toMatch(/API key: {7}demo_app_[0-9a-f]{24} \(made up for this run\)/);
@@ -57,10 +63,7 @@ describe("batch-custom-data emulator", () => {
   });
 
   it("never prints keys it was given; faults and processing delay are applied; SIGTERM stops it", async () => {
-    const run = start([
-      "emulator",
-      "--port",
-      "0",
+    const run = await startEmulator([
       "--api-key",
       APP,
       `--rest-api-key=${REST}`,
@@ -73,13 +76,12 @@ describe("batch-custom-data emulator", () => {
       "--processing-delay",
       "5",
     ]);
-    await waitFor(() => run.stdout().includes("Ctrl-C stops it."), 10_000, "the banner");
     const out = run.stdout();
     expect(out).toContain("API keys:      1 given (not shown)");
     expect(out).toContain('faults:        {"maintenance":1}, seed 3');
     const { url } = curlLine(out);
     expect(url).toContain("/$BATCH_API_KEY/data/users/user1");
-    const response = await fetch(url.replace("$BATCH_API_KEY", APP), {
+    const response = await fetch(withKey(url), {
       method: "DELETE",
       headers: { "X-Authorization": REST },
     });
@@ -91,22 +93,15 @@ describe("batch-custom-data emulator", () => {
   });
 
   it("--cors: answers the listed origins' preflights, echoes them, nothing for others", async () => {
-    const run = start([
-      "emulator",
-      "--port",
-      "0",
-      "--api-key",
-      APP,
-      "--rest-api-key",
-      REST,
+    const run = await startEmulator([
+      ...KEYS,
       "--cors",
       "http://127.0.0.1:5173, https://app.example",
     ]);
-    await waitFor(() => run.stdout().includes("Ctrl-C stops it."), 10_000, "the banner");
     const out = run.stdout();
     expect(out).toContain("CORS:          http://127.0.0.1:5173, https://app.example");
     const { url } = curlLine(out);
-    const target = url.replace("$BATCH_API_KEY", APP);
+    const target = withKey(url);
     const preflight = (origin: string) =>
       fetch(target, {
         method: "OPTIONS",
@@ -136,8 +131,7 @@ describe("batch-custom-data emulator", () => {
   });
 
   it("--cors '*' allows any origin", async () => {
-    const run = start(["emulator", "--port", "0", "--cors", "*"]);
-    await waitFor(() => run.stdout().includes("Ctrl-C stops it."), 10_000, "the banner");
+    const run = await startEmulator(["--cors", "*"]);
     expect(run.stdout()).toContain("CORS:          any origin (*)");
     const { url } = curlLine(run.stdout());
     const r = await fetch(url, { method: "OPTIONS", headers: { Origin: "http://x.test" } });
@@ -148,25 +142,12 @@ describe("batch-custom-data emulator", () => {
   });
 
   it("--rate-limit: 429 with Retry-After above the rate, counted in /_emulator/stats", async () => {
-    const run = start([
-      "emulator",
-      "--port",
-      "0",
-      "--api-key",
-      APP,
-      "--rest-api-key",
-      REST,
-      "--rate-limit",
-      "0.5",
-      "--rate-burst",
-      "2",
-    ]);
-    await waitFor(() => run.stdout().includes("Ctrl-C stops it."), 10_000, "the banner");
+    const run = await startEmulator([...KEYS, "--rate-limit", "0.5", "--rate-burst", "2"]);
     expect(run.stdout()).toContain(
       "rate limit:    0.5 calls/s (burst 2), then 429 with Retry-After",
     );
     const { url } = curlLine(run.stdout());
-    const target = url.replace("$BATCH_API_KEY", APP);
+    const target = withKey(url);
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 4; i++) {
@@ -216,8 +197,7 @@ describe("batch-custom-data emulator", () => {
   });
 
   it("a port in use: exit 2", async () => {
-    const first = start(["emulator", "--port", "0"]);
-    await waitFor(() => first.stdout().includes("Ctrl-C stops it."), 10_000, "the banner");
+    const first = await startEmulator([]);
     const port = /127\.0\.0\.1:(\d+)/.exec(first.stdout())![1]!;
     const second = await cli(["emulator", "--port", port]);
     expect(second.code).toBe(2);

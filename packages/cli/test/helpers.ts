@@ -2,6 +2,7 @@
  * Helpers for the end-to-end tests: the BUILT CLI run as a child process against the emulator
  * served on 127.0.0.1, with every byte of every child's output kept for the key scan.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -12,16 +13,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createEmulator, type Emulator, type EmulatorOptions } from "@batch-custom-data/emulator";
 import { type ServedEmulator, serve } from "@batch-custom-data/emulator/node";
+import { ANDROID_KEY, API_KEY, keysIn, REST_KEY } from "@batch-custom-data/test-helpers";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
 /** The built CLI; BCD_CLI points the tests at another build (e.g. main's, to see a test fail). */
 export const CLI = process.env.BCD_CLI ?? fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
-/** Keys that must never appear in any output. Long and random-looking, as real ones are. */
-export const APP = "e2eAppKey_5f1c0b7e9a2d4c6b8e0f";
-export const APP2 = "e2eAppKey_android_73ad91c2e4f6";
-export const REST = "e2eRestKey_c3a9f8e1d7b5a3c1e9f7";
-export const SECRETS = [APP, APP2, REST];
+/** The workspace's test keys: none may appear in any output. */
+export const APP = API_KEY;
+export const APP2 = ANDROID_KEY;
+export const REST = REST_KEY;
 
 /** Every output of every child, for the final scan. */
 export const outputs: { args: string[]; text: string }[] = [];
@@ -34,10 +35,7 @@ export function scanOutputsForKeys(runs = 1) {
   afterAll(() => {
     expect(outputs.length).toBeGreaterThanOrEqual(runs);
     for (const { args, text } of outputs) {
-      for (const secret of SECRETS) {
-        expect(text.includes(secret), `a key in the output of: ${args.join(" ")}`).toBe(false);
-        expect(text.includes(encodeURIComponent(secret))).toBe(false);
-      }
+      expect(keysIn(text), `a key in the output of: ${args.join(" ")}`).toEqual([]);
     }
   });
 }

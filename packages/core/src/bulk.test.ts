@@ -16,10 +16,12 @@ import {
   never,
   okFetch,
   REST_KEY,
+  range,
   reply,
   type SourceKind,
   source,
   tokenReply,
+  wait,
 } from "../test/helpers.js";
 import type { ChunkOutcome, Progress } from "./bulk.js";
 import {
@@ -33,9 +35,7 @@ import {
 import { MAX_IDS_PER_CALL } from "./ids.js";
 import type { DeleteUsersReport } from "./report.js";
 
-const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `u${from + i}`);
 const key = (call: Call) => decodeURIComponent(call.url.split("/")[4]!);
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const kinds: SourceKind[] = ["array", "set", "sync", "async"];
 
 async function* stream(ids: Iterable<string>, onYield?: () => void) {

@@ -12,13 +12,12 @@ import {
   FAST,
   fakeFetch,
   idsOf,
+  range,
   reply,
   tokenReply,
+  wait,
 } from "../test/helpers.js";
 import type { BatchAbortError, BatchDeleteError } from "./errors.js";
-
-const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `u${from + i}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
@@ -52,7 +51,7 @@ function slowFetch(ms: number, answer?: (n: number, key: string) => Response | u
   let most = 0;
   const fetch = fakeFetch(async (call, n) => {
     most = Math.max(most, ++inFlight);
-    await sleep(ms);
+    await wait(ms);
     inFlight--;
     return answer?.(n, decodeURIComponent(call.url.split("/")[4]!)) ?? tokenReply(`t${n}`);
   });
@@ -101,7 +100,7 @@ describe("deleteUsers: adaptive concurrency (the default)", () => {
     const fetch = slowFetch(10);
     const trickle = (async function* () {
       for (const id of range(40)) {
-        await sleep(50); // slower than the calls: one chunk in flight at a time
+        await wait(50); // slower than the calls: one chunk in flight at a time
         yield id;
       }
     })();
@@ -119,7 +118,7 @@ describe("deleteUsers: adaptive concurrency (the default)", () => {
     let busyUntil = 0;
     const fetch = fakeFetch(async (_, n) => {
       busyUntil = Math.max(busyUntil, Date.now()) + 20;
-      await sleep(busyUntil - Date.now());
+      await wait(busyUntil - Date.now());
       return tokenReply(`t${n}`);
     });
     const seen: number[] = [];
@@ -276,7 +275,7 @@ describe("deleteUsers: every id accounted, whatever the answers (property)", () 
           const fetch = fakeFetch(async (_, k) => {
             const [status, ms] = script[(k - 1) % script.length]!;
             most = Math.max(most, ++inFlight);
-            await sleep(ms);
+            await wait(ms);
             inFlight--;
             if (status === 200) return tokenReply(`t${k}`);
             // On the clock fakeFetch stamps calls with (the fake performance.now).

@@ -11,11 +11,11 @@ import {
   REST_KEY,
   reply,
   tokenReply,
+  wait,
 } from "../test/helpers.js";
 import { BatchAbortError, BatchApiError, BatchNetworkError, BatchTimeoutError } from "./errors.js";
 import type { FetchLike } from "./send.js";
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const abortAfter = (ms: number) => {
   const controller = new AbortController();
   setTimeout(() => controller.abort(), ms);

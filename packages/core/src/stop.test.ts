@@ -11,8 +11,10 @@ import {
   idsOf,
   never,
   okFetch,
+  range,
   reply,
   tokenReply,
+  wait,
 } from "../test/helpers.js";
 import {
   BatchAbortError,
@@ -22,9 +24,6 @@ import {
   BatchValidationError,
 } from "./errors.js";
 import { HALT_STATUSES } from "./index.js";
-
-const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `u${from + i}`);
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A source handing over `ids` (one by one or in batches), then throwing `error`. */
 function failingSource(ids: string[], error: unknown, batch = 0) {

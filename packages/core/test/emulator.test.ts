@@ -5,9 +5,7 @@ import { createEmulator, type Emulator } from "@batch-custom-data/emulator";
 import { serve } from "@batch-custom-data/emulator/node";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createClient } from "../src/index.js";
-import { API_KEY, REST_KEY } from "./helpers.js";
-
-const range = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`);
+import { API_KEY, REST_KEY, range } from "./helpers.js";
 
 let emulator: Emulator | undefined;
 afterEach(() => {

@@ -1,14 +1,21 @@
+import { API_KEY, prng, REST_KEY } from "@batch-custom-data/test-helpers";
 import { expect } from "vitest";
 import { createClient } from "../src/client.js";
 import type { ClientOptions } from "../src/config.js";
 import type { DeleteUsersReport } from "../src/report.js";
 import type { FetchLike } from "../src/send.js";
 
-/** Keys with characters that change when percent-encoded, so both forms can be looked for. */
-export const API_KEY = "Live+AppKey/9f2c=Sx7Qw";
-export const ANDROID_KEY = "Droid+AppKey/4e1b=Pz8Lm";
-export const REST_KEY = "Rest_Secret-7Hk2Vb9Nq3";
-export const SECRETS = [API_KEY, ANDROID_KEY, REST_KEY];
+// The workspace's test keys and leak-scan forms, re-exported beside the core's own helpers.
+export {
+  ANDROID_KEY,
+  API_KEY,
+  lowerHex,
+  REST_KEY,
+  SECRETS,
+  secretForms,
+  unicodeEscaped,
+} from "@batch-custom-data/test-helpers";
+
 /** Never contacted: fake fetches answer before any socket is opened. */
 export const BASE = "http://127.0.0.1:9/1.0";
 /** Tiny delays so retries cost milliseconds. */
@@ -79,6 +86,12 @@ export const okFetch = () => fakeFetch((_, n) => tokenReply(`t${n}`));
 
 export const never = () => new Promise<never>(() => {});
 
+/** Resolves after `ms` (on fake timers, when the test advances them). */
+export const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `n` ids `u{from}`, `u{from+1}`, … */
+export const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `u${from + i}`);
+
 export function client(options: Partial<ClientOptions> & { fetch?: FetchLike }) {
   return createClient({
     apiKey: API_KEY,
@@ -97,18 +110,6 @@ export async function caught<T = Error>(fn: () => unknown): Promise<T> {
     return error as T;
   }
   throw new Error("expected a rejection, got none");
-}
-
-/** A small seeded PRNG (mulberry32): cheap, deterministic input for big property runs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `n` ids `u0..u{n-1}`, about 1 in 10 replaced by a duplicate of an earlier one. */
@@ -165,26 +166,3 @@ export function allStrings(value: unknown, seen = new Set<unknown>()): string[] 
   }
   return out;
 }
-
-/** Percent-escapes with lowercase hex digits, as some servers and proxies write them. */
-export const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
-
-/** Every character as a JSON `\u` escape. */
-export const unicodeEscaped = (text: string) =>
-  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
-
-/**
- * The forms a key can take in what a server echoes: raw, percent-encoded (either case, or twice),
- * form-encoded or form-decoded (`+` and space swapped), JSON-escaped (`\/`, `\u002b`).
- */
-export const secretForms = (secret: string) => [
-  secret,
-  encodeURIComponent(secret),
-  lowerHex(encodeURIComponent(secret)),
-  encodeURIComponent(encodeURIComponent(secret)),
-  new URLSearchParams({ k: secret }).toString().slice(2),
-  secret.replaceAll("+", " "),
-  JSON.stringify(secret).slice(1, -1),
-  JSON.stringify(secret).slice(1, -1).replaceAll("/", "\\/"),
-  unicodeEscaped(secret),
-];

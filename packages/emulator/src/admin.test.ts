@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  API_KEY,
+  answer,
+  closeAll,
+  del,
+  emulator,
+  errorOf,
+  REST_API_KEY,
+} from "../test/helpers.js";
 import type { Emulator } from "./emulator.js";
-import { API_KEY, answer, closeAll, del, emulator, errorOf, REST_API_KEY } from "./test-utils.js";
 
 afterEach(closeAll);
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { API_KEY, AUTH, answer, closeAll, del, emulator, errorOf } from "../test/helpers.js";
 import { createEmulator, type EmulatorOptions } from "./emulator.js";
 import { FAULT_KINDS } from "./faults.js";
-import { API_KEY, AUTH, answer, closeAll, del, emulator, errorOf } from "./test-utils.js";
 
 afterEach(closeAll);
 

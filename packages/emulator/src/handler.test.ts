@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { API_KEY, answer, closeAll, del, emulator, errorOf, REST_API_KEY } from "./test-utils.js";
+import {
+  API_KEY,
+  AUTH,
+  answer,
+  closeAll,
+  del,
+  emulator,
+  errorOf,
+  REST_API_KEY,
+} from "../test/helpers.js";
+import type { Emulator } from "./emulator.js";
 
 afterEach(closeAll);
 
@@ -310,20 +320,28 @@ describe("auth", () => {
     expect(r.status).toBe(401);
   });
 
-  /** A body that counts how often it is read from (its first pull comes on the first read). */
-  function countedBody() {
-    const body = { pulls: 0, stream: undefined as unknown as ReadableStream<Uint8Array> };
-    body.stream = new ReadableStream<Uint8Array>(
+  /**
+   * Sends a body that counts how often it is read from (its first pull comes on the first
+   * read): the answer's status, and how many reads the emulator made.
+   */
+  async function sendCounted(e: Emulator, path: string, init: RequestInit) {
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>(
       {
         pull(controller) {
-          body.pulls++;
+          pulls++;
           controller.enqueue(new TextEncoder().encode('["user1"]'));
           controller.close();
         },
       },
       { highWaterMark: 0 },
     );
-    return body;
+    const r = await e.fetch(`http://emulator.test${path}`, {
+      ...init,
+      body,
+      duplex: "half",
+    } as RequestInit);
+    return { status: r.status, pulls };
   }
 
   it.each([
@@ -333,41 +351,27 @@ describe("auth", () => {
     ["an admin route without the key", "/_emulator/faults", {}],
   ])("answers 401 to %s without reading the body", async (_label, path, headers) => {
     const e = emulator();
-    const body = countedBody();
-    const r = await e.fetch(`http://emulator.test${path}`, {
-      method: path.startsWith("/_emulator") ? "PUT" : "DELETE",
-      headers,
-      body: body.stream,
-      duplex: "half",
-    } as RequestInit);
-    expect(r.status).toBe(401);
-    expect(body.pulls).toBe(0);
+    const method = path.startsWith("/_emulator") ? "PUT" : "DELETE";
+    expect(await sendCounted(e, path, { method, headers })).toEqual({ status: 401, pulls: 0 });
   });
 
   it("answers 401 before any fault or latency", async () => {
     const e = emulator({ faults: { serverError: 1, latencyMs: 60_000 } });
-    const body = countedBody();
-    const r = await e.fetch("http://emulator.test/1.0/API_KEY/data/users", {
+    const sent = await sendCounted(e, "/1.0/API_KEY/data/users", {
       method: "DELETE",
       headers: { "x-authorization": "WRONG" },
-      body: body.stream,
-      duplex: "half",
-    } as RequestInit);
-    expect(r.status).toBe(401);
-    expect(body.pulls).toBe(0);
+    });
+    expect(sent).toEqual({ status: 401, pulls: 0 });
     expect(e.stats().faults).toBe(0);
   });
 
   it("answers 413 to a declared Content-Length over the cap without reading the body", async () => {
     const e = emulator({ maxBodyBytes: 1000 });
-    const body = countedBody();
-    const r = await del(e, "/1.0/API_KEY/data/users", {
-      headers: { "content-length": "1001" },
-      body: body.stream,
-      duplex: "half",
-    } as RequestInit);
-    expect(r.status).toBe(413);
-    expect(body.pulls).toBe(0);
+    const sent = await sendCounted(e, "/1.0/API_KEY/data/users", {
+      method: "DELETE",
+      headers: { ...AUTH, "content-length": "1001" },
+    });
+    expect(sent).toEqual({ status: 413, pulls: 0 });
   });
 
   it("answers 403/12 for an app whose plan lacks the API", async () => {

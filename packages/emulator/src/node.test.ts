@@ -5,10 +5,9 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AUTH } from "../test/helpers.js";
 import { createEmulator, type Emulator } from "./emulator.js";
 import { type ServedEmulator, serve } from "./node.js";
-
-const AUTH = { "x-authorization": "REST_API_KEY", "content-type": "application/json" };
 
 let emulator: Emulator;
 let server: ServedEmulator;
@@ -368,17 +367,22 @@ describe("the documented curl examples", () => {
       );
     });
 
-  it("single delete, as documented", async () => {
-    emulator.seed("API_KEY", ["user1"]);
-    const r = await curl([
+  /** The README's curl call: DELETE with the REST key, to `path` under the base URL. */
+  const documentedCurl = (path: string, ...extra: string[]) =>
+    curl([
       "-H",
       "Content-Type: application/json",
       "-H",
       "X-Authorization: REST_API_KEY",
       "-X",
       "DELETE",
-      `${server.baseUrl}/API_KEY/data/users/user1`,
+      ...extra,
+      `${server.baseUrl}${path}`,
     ]);
+
+  it("single delete, as documented", async () => {
+    emulator.seed("API_KEY", ["user1"]);
+    const r = await documentedCurl("/API_KEY/data/users/user1");
     expect(r.code).toBe(200);
     expect(JSON.parse(r.stdout).token).toMatch(/^[0-9a-f-]{36}$/);
     await emulator.settled();
@@ -387,17 +391,7 @@ describe("the documented curl examples", () => {
 
   it("bulk delete with -d @payload.json, as documented", async () => {
     emulator.seed("API_KEY", ["user1", "user2", "user3", "user4"]);
-    const r = await curl([
-      "-H",
-      "Content-Type: application/json",
-      "-H",
-      "X-Authorization: REST_API_KEY",
-      "-X",
-      "DELETE",
-      "-d",
-      "@payload.json",
-      `${server.baseUrl}/API_KEY/data/users`,
-    ]);
+    const r = await documentedCurl("/API_KEY/data/users", "-d", "@payload.json");
     expect(r.code).toBe(200);
     expect(JSON.parse(r.stdout).token).toMatch(/^[0-9a-f-]{36}$/);
     await emulator.settled();

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 const here = new URL(".", import.meta.url).pathname;
 const handlerModules = readdirSync(here).filter(
-  (f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && f !== "node.ts" && f !== "test-utils.ts",
+  (f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && f !== "node.ts",
 );
 
 describe("the handler entry runs on any runtime", () => {

@@ -1,35 +1,11 @@
 // A page bundled by esbuild from the consumer's own node_modules (platform "browser"), served
 // on 127.0.0.1 and opened in Chromium by playwright-core. The browser is Debian's
 // /usr/bin/chromium, or the one CHROMIUM_PATH names; it is never downloaded.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
+import { chromiumMissing, launchChromium } from "@batch-custom-data/test-helpers/node";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
-
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-export function chromiumPath() {
-  return process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-}
-
-/** Why Chromium cannot run here, or undefined when it can. */
-export function chromiumMissing() {
-  const path = chromiumPath();
-  if (existsSync(path)) return undefined;
-  return process.env.CHROMIUM_PATH
-    ? `CHROMIUM_PATH=${path} does not exist`
-    : "no Chromium at /usr/bin/chromium: install Debian's package (as root: apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary";
-}
 
 function servePage(dir) {
   const files = {
@@ -60,7 +36,7 @@ export async function runChromium(dir, config) {
   const server = await servePage(dir);
   let browser;
   try {
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const page = await browser.newPage();
     // The scenario reports its own failures in window.result; an uncaught page error means the
     // bundle itself did not load: fail at once rather than at the timeout.

@@ -1,27 +1,7 @@
 // Runs a command to completion with a time limit, its output kept (and echoed, prefixed, when
 // verbose). Every child gets its own process group, killed whole on timeout or when the suite
 // itself is stopped, so nothing a consumer started outlives the run.
-import { spawn } from "node:child_process";
-
-const running = new Set();
-for (const [signal, code] of [
-  ["SIGINT", 130],
-  ["SIGTERM", 143],
-]) {
-  process.once(signal, () => {
-    for (const pid of running) killGroup(pid);
-    process.exit(code);
-  });
-}
-process.once("exit", () => {
-  for (const pid of running) killGroup(pid);
-});
-
-export function killGroup(pid) {
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {}
-}
+import { killGroup, spawnGroup } from "@batch-custom-data/test-helpers/node";
 
 /**
  * Resolves with `{ code, stdout, stderr, ms, timedOut }` (code null when it could not start or
@@ -30,10 +10,9 @@ export function killGroup(pid) {
 export function exec(cmd, args, { cwd, env = process.env, timeoutMs = 120_000, input } = {}) {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, {
+    const child = spawnGroup(cmd, args, {
       cwd,
       env,
-      detached: true,
       stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -46,14 +25,12 @@ export function exec(cmd, args, { cwd, env = process.env, timeoutMs = 120_000, i
       stderr += chunk;
     });
     if (input !== undefined) child.stdin.end(input);
-    if (child.pid) running.add(child.pid);
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child.pid);
     }, timeoutMs);
     const done = (code, error) => {
       clearTimeout(timer);
-      running.delete(child.pid);
       if (error) stderr += `\ncould not start ${cmd}: ${error.message}`;
       resolve({ code, stdout, stderr, ms: Date.now() - started, timedOut });
     };
@@ -64,13 +41,8 @@ export function exec(cmd, args, { cwd, env = process.env, timeoutMs = 120_000, i
 
 /** Starts a long-lived child (a server); `stop()` kills its group. */
 export function start(cmd, args, { cwd, env = process.env } = {}) {
-  const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
-  if (child.pid) running.add(child.pid);
-  const stop = () => {
-    running.delete(child.pid);
-    killGroup(child.pid);
-  };
-  return { child, stop };
+  const child = spawnGroup(cmd, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  return { child, stop: () => killGroup(child.pid) };
 }
 
 /** The last line of `stdout` that starts with `RESULT `, parsed; undefined if none. */

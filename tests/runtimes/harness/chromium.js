@@ -4,20 +4,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "@batch-custom-data/test-helpers/node";
 import { packageDir } from "./paths.js";
 import { printCases } from "./results.js";
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -28,16 +17,18 @@ const PAGE = `<!doctype html>
   "@batch-custom-data/core": "/modules/core/index.js",
   "@batch-custom-data/core/env": "/modules/core/env.js",
   "@batch-custom-data/core/ids": "/modules/core/ids.js",
-  "@batch-custom-data/emulator": "/modules/emulator.js"
+  "@batch-custom-data/emulator": "/modules/emulator.js",
+  "@batch-custom-data/test-helpers": "/modules/test-helpers.js"
 } }
 </script>
 <script type="module" src="/drivers/browser.js"></script>
 `;
 
 /** Serves the page and exactly the files it needs, nothing else of the disk. */
-async function servePage(coreDist, emulatorBundle) {
+async function servePage(coreDist, bundles) {
   const files = {
-    "/modules/emulator.js": emulatorBundle,
+    "/modules/emulator.js": bundles["@batch-custom-data/emulator"],
+    "/modules/test-helpers.js": bundles["@batch-custom-data/test-helpers"],
     "/drivers/browser.js": join(packageDir, "drivers/browser.js"),
   };
   for (const file of readdirSync(join(packageDir, "suite")).filter((f) => f.endsWith(".js"))) {
@@ -62,14 +53,13 @@ async function servePage(coreDist, emulatorBundle) {
   return server;
 }
 
-export async function runChromium({ baseUrl, coreDist, emulatorBundle, signal }) {
-  const server = await servePage(coreDist, emulatorBundle);
+export async function runChromium({ baseUrl, coreDist, bundles, signal }) {
+  const server = await servePage(coreDist, bundles);
   let browser;
   const close = () => browser?.close().catch(() => {});
   signal.addEventListener("abort", close, { once: true });
   try {
-    const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"; // Debian's package
-    browser = await chromium.launch({ executablePath, args: ARGS });
+    browser = await launchChromium();
     const page = await browser.newPage();
     let loaded = false;
     // An error before the driver is up means the modules did not load: fail now, not at timeout.

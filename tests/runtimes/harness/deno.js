@@ -7,10 +7,10 @@ import { pathToFileURL } from "node:url";
 import { run } from "./child.js";
 import { bin, coreEntries, packageDir } from "./paths.js";
 
-export async function runDeno({ baseUrl, coreDist, emulatorBundle, tmp, signal }) {
+export async function runDeno({ baseUrl, coreDist, bundles, tmp, signal }) {
   const importMap = join(tmp, "deno-import-map.json");
-  const imports = { "@batch-custom-data/emulator": pathToFileURL(emulatorBundle).href };
-  for (const [specifier, file] of Object.entries(coreEntries(coreDist))) {
+  const imports = {};
+  for (const [specifier, file] of Object.entries({ ...coreEntries(coreDist), ...bundles })) {
     imports[specifier] = pathToFileURL(file).href;
   }
   writeFileSync(importMap, JSON.stringify({ imports }));

@@ -25,7 +25,7 @@ function coreModules(dir, coreDist) {
   ];
 }
 
-export async function runWorkerd({ baseUrl, coreDist, emulatorBundle, signal }) {
+export async function runWorkerd({ baseUrl, coreDist, bundles, signal }) {
   const drivers = join(packageDir, "drivers");
   const suite = join(packageDir, "suite");
   const modules = [
@@ -37,7 +37,12 @@ export async function runWorkerd({ baseUrl, coreDist, emulatorBundle, signal }) 
     // each core entry is a one-line module there re-exporting the built file; the built files
     // sit together in one directory, where their relative imports of shared chunks resolve.
     ...coreModules(join(drivers, "@batch-custom-data/core"), coreDist),
-    module(join(drivers, "@batch-custom-data/emulator"), readFileSync(emulatorBundle, "utf8")),
+    // The bundles sit next to the drivers; the suite's imports of them are one-line modules
+    // next to the suite re-exporting those (one instance of each module).
+    ...Object.entries(bundles).flatMap(([specifier, file]) => [
+      module(join(drivers, specifier), readFileSync(file, "utf8")),
+      module(join(suite, specifier), `export * from "../../drivers/${specifier}";\n`),
+    ]),
   ];
   const mf = new Miniflare({
     modules,

@@ -1,7 +1,8 @@
 // Single and bulk deletes through the emulator handler injected as `fetch`: no network.
+
+import { API_KEY } from "@batch-custom-data/test-helpers";
 import { deepEqual, equal, has } from "./assert.js";
 import { client, withEmulator } from "./helpers.js";
-import { API_KEY } from "./keys.js";
 
 export const deleteCases = [
   {

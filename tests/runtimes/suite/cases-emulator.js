@@ -1,9 +1,10 @@
 // The emulator's handler under hostile input, in each runtime (so it holds under Deno.serve
 // and in a Worker, not only behind the Node server): a request refused on its headers never
 // has its body read, and a bulk body is refused after a bounded prefix of it.
+
+import { API_KEY, REST_KEY } from "@batch-custom-data/test-helpers";
 import { equal, ok } from "./assert.js";
 import { withEmulator } from "./helpers.js";
-import { API_KEY, REST_KEY } from "./keys.js";
 
 /** A request body that counts the bytes pulled from it; endless after `first` unless `end`. */
 function countedBody(first, repeated, end = false) {
@@ -35,7 +36,7 @@ function countedBody(first, repeated, end = false) {
 }
 
 const bulk = (body, headers) =>
-  new Request(`https://api.batch.com/1.0/${API_KEY}/data/users`, {
+  new Request(`https://api.batch.com/1.0/${encodeURIComponent(API_KEY)}/data/users`, {
     method: "DELETE",
     headers,
     body: body.stream,

@@ -1,7 +1,8 @@
 // Error mapping: every error of API.md's table, and other shapes of error bodies.
+
+import { API_KEY } from "@batch-custom-data/test-helpers";
 import { has, isError, rejects } from "./assert.js";
 import { apiErrorOf, assertNoKeys, client, fakeFetch, withEmulator } from "./helpers.js";
-import { API_KEY } from "./keys.js";
 
 // Every error of API.md's table (and the inferred 429 and 502), produced by the emulator:
 // by configuration, by a fault, or by a fetch wrapper that spoils the request on its way in.

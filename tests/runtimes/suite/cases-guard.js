@@ -1,9 +1,10 @@
 // The browser guard in the real runtimes: a page (Chromium) refuses a client without
 // `dangerouslyAllowBrowser: true`, because its REST key would be anyone's to read there; Node,
 // Deno 2 (a `navigator`, no `window`) and workerd (neither `window` nor `document`) make it.
+
+import { API_KEY, REST_KEY } from "@batch-custom-data/test-helpers";
 import { equal, isError, ok, throws } from "./assert.js";
 import { assertNoKeys, fakeFetch, printed } from "./helpers.js";
-import { API_KEY, REST_KEY } from "./keys.js";
 
 const BROWSERS = ["chromium"];
 

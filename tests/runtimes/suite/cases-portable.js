@@ -2,24 +2,12 @@
 // record) and `@batch-custom-data/core/ids` (streaming id readers), from the runtime's own
 // streams (ReadableStream, Blob, Response bodies), in every runtime. `ctx.env` and `ctx.ids`
 // are those subpaths, loaded by each driver as a user would.
+
+import { API_KEY, pieces, REST_KEY } from "@batch-custom-data/test-helpers";
 import { deepEqual, equal, has, isError, ok, rejects, throws } from "./assert.js";
 import { ALLOW, assertNoKeys, printed, withEmulator } from "./helpers.js";
-import { API_KEY, REST_KEY } from "./keys.js";
 
 const encoder = new TextEncoder();
-
-/** A web stream handing `text` over in pieces of `size` bytes (cutting CRLF and UTF-8 apart). */
-function pieces(text, size) {
-  const bytes = typeof text === "string" ? encoder.encode(text) : text;
-  let at = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (at >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(at, at + size));
-      at += size;
-    },
-  });
-}
 
 async function collect(ctx, input, options) {
   const ids = [];

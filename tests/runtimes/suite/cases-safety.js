@@ -1,7 +1,8 @@
 // Bad input refused before sending, keys never printed, fetch never called as a method.
+
+import { API_KEY, REST_KEY } from "@batch-custom-data/test-helpers";
 import { deepEqual, equal, isError, ok, rejects, throws } from "./assert.js";
 import { ALLOW, assertNoKeys, client, fakeFetch, printed, withEmulator } from "./helpers.js";
-import { API_KEY, REST_KEY } from "./keys.js";
 
 export const safetyCases = [
   {

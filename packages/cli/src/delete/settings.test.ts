@@ -1,13 +1,15 @@
 import { createEmulator } from "@batch-custom-data/emulator";
 import type { FetchLike } from "@batch-custom-data/node";
+import {
+  API_KEY as APP,
+  ANDROID_KEY as APP2,
+  REST_KEY as REST,
+} from "@batch-custom-data/test-helpers";
 import { describe, expect, it } from "vitest";
 import { targetHash } from "../hash.js";
 import { UsageError } from "../usage.js";
 import { configure, type SettingsFlags } from "./settings.js";
 
-const APP = "settings_app_key_1";
-const APP2 = "settings_app_key_2";
-const REST = "settings_rest_key_1";
 const env = { BATCH_API_KEY: APP, BATCH_REST_API_KEY: REST };
 
 describe("configure", () => {

@@ -1,12 +1,14 @@
 /** Shared by the delete modules' unit tests: a client on the emulator (no network), inputs. */
+
 import { createEmulator, type EmulatorOptions } from "@batch-custom-data/emulator";
 import type { IdSource } from "@batch-custom-data/node";
+import { ANDROID_KEY, API_KEY, REST_KEY } from "@batch-custom-data/test-helpers";
 import type { Input } from "./input.js";
 import { configure, type SettingsFlags } from "./settings.js";
 
-export const APP = "unit_app_key_7a6b5c";
-export const APP2 = "unit_app_key_android_1d2e";
-export const REST = "unit_rest_key_9f8e7d";
+export const APP = API_KEY;
+export const APP2 = ANDROID_KEY;
+export const REST = REST_KEY;
 
 /** The emulator as the client's `fetch`, and settings made from the environment as the CLI does. */
 export function emulated(options: EmulatorOptions = {}, flags: SettingsFlags = {}, apps = [APP]) {

@@ -1,7 +1,10 @@
 /** Shared by the tests: building requests to an emulator and reading its answers. */
 import { expect } from "vitest";
-import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
+import { createEmulator, type Emulator, type EmulatorOptions } from "../src/emulator.js";
 
+// The emulator's own default keys (createEmulator without `apps` or `restApiKey`): these tests
+// speak to it as configured out of the box, in the documented paths `/1.0/API_KEY/...`. The
+// workspace's test keys (@batch-custom-data/test-helpers) are for clients under test.
 export const API_KEY = "API_KEY";
 export const REST_API_KEY = "REST_API_KEY";
 export const AUTH = { "x-authorization": REST_API_KEY, "content-type": "application/json" };
