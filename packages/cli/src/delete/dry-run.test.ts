@@ -2,11 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APP, APP2, batches, emulated, input, range } from "../../test/delete-unit.js";
 import { Journal } from "../journal.js";
 import { createInterruption } from "../signals.js";
 import { dryRun } from "./dry-run.js";
 import { configure } from "./settings.js";
-import { APP, APP2, batches, emulated, input, range } from "./test-utils.js";
 
 let dir: string;
 beforeAll(async () => {

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BatchAbortError, BatchHookError } from "@batch-custom-data/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APP, batches, emulated, input, range } from "../../test/delete-unit.js";
 import { Journal } from "../journal.js";
 import { createInterruption } from "../signals.js";
 import { JournalWriteError, journalHooks, runDeletion } from "./run.js";
-import { APP, batches, emulated, input, range } from "./test-utils.js";
 
 let dir: string;
 let n = 0;

@@ -1,10 +1,10 @@
-/** Shared by the delete modules' unit tests: a client on the emulator (no network), inputs. */
+/** Shared by the unit tests of src/delete: a client on the emulator (no network), inputs. */
 
 import { createEmulator, type EmulatorOptions } from "@batch-custom-data/emulator";
 import type { IdSource } from "@batch-custom-data/node";
 import { ANDROID_KEY, API_KEY, REST_KEY } from "@batch-custom-data/test-helpers";
-import type { Input } from "./input.js";
-import { configure, type SettingsFlags } from "./settings.js";
+import type { Input } from "../src/delete/input.js";
+import { configure, type SettingsFlags } from "../src/delete/settings.js";
 
 export const APP = API_KEY;
 export const APP2 = ANDROID_KEY;
