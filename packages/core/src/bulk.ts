@@ -227,8 +227,8 @@ export async function deleteUsers(
         : failure.retryable || failure.kind === "abort"
           ? "cut"
           : "final";
-      if (halts(error)) stop.set("halt", error);
-      else if (breaker.record(end)) stop.set("breaker", error);
+      if (halts(error)) stop.set("halt", error, undefined, app);
+      else if (breaker.record(end)) stop.set("breaker", error, undefined, app);
     }
     const ok = tokens.length === apps.length;
     report[ok ? "confirmed" : "failed"] += chunkIds.length;

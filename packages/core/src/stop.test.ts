@@ -1,6 +1,8 @@
 // Whatever stops a bulk run (a graceful stop, an abort, a halting answer, the circuit breaker,
 // a failing source, a throwing hook), every id read ends in the report, no call is sent after
 // it, and deleteUsers rejects with an error of ours that carries the report.
+
+import { ANDROID_KEY, API_KEY } from "@batch-custom-data/test-helpers";
 import { describe, expect, it } from "vitest";
 import {
   caught,
@@ -317,6 +319,39 @@ describe("halting answers", () => {
       expectAccounted(error.report, fetch.calls, range(50));
     },
   );
+});
+
+describe("a halt in one app, seen from the others", () => {
+  it("what was not sent says it was not sent, and whose answer stopped the run", async () => {
+    // App "ios" answers 401 (a wrong key); app "android" would have answered 200.
+    const fetch = fakeFetch((call, n) =>
+      call.url.includes(encodeURIComponent(API_KEY))
+        ? reply(401, { error_code: 1 })
+        : tokenReply(`t${n}`),
+    );
+    const error = await caught<BatchDeleteError>(() =>
+      client({
+        fetch,
+        apiKey: { ios: API_KEY, android: ANDROID_KEY },
+        chunkSize: 10,
+        concurrency: 1,
+      }).deleteUsers(range(30)),
+    );
+    const report = error.report;
+    expect(report.stoppedBy).toMatchObject({ reason: "halt", error: { status: 401 } });
+    const [answered, ...notSent] = report.failures;
+    expect(answered).toMatchObject({ app: "ios", chunk: 0, attempted: true });
+    expect(notSent.length).toBeGreaterThan(0);
+    for (const failure of notSent) {
+      expect(failure).toMatchObject({ attempted: false, error: { attempts: 0 } });
+      // Not the ios call's answer as if this app had got it: a not-sent chunk says so, and
+      // names the app whose answer stopped the run.
+      expect(failure.error.message).toMatch(/^Not sent: the run stopped on app "ios"'s answer: /);
+    }
+    // A chunk counts as confirmed only once every app confirmed it: none here.
+    expect(report).toMatchObject({ requested: 30, confirmed: 0, failed: 30 });
+    expect(report.failedIds).toEqual(range(30));
+  });
 });
 
 describe("the circuit breaker", () => {

@@ -32,6 +32,8 @@ export const STOPPED: ErrorSummary = {
 export class RunStop {
   reason?: StopReason;
   error?: ErrorSummary;
+  /** The app whose answer stopped the run (a halt, the breaker). */
+  app?: string;
   /** The error the run rejects with for this reason (abort, source, hook); built at the end. */
   rejection?: (report: DeleteUsersReport) => BatchError;
   readonly #controller = new AbortController();
@@ -69,11 +71,12 @@ export class RunStop {
     return this.#controller.signal;
   }
 
-  set(reason: StopReason, error?: unknown, rejection?: RunStop["rejection"]): void {
+  set(reason: StopReason, error?: unknown, rejection?: RunStop["rejection"], app?: string): void {
     if (this.reason && !(reason === "abort" && this.reason === "stop")) return;
     this.reason = reason;
     this.error = error === undefined ? undefined : summarize(error);
     this.rejection = rejection;
+    this.app = app;
     if (this.#controller.signal.aborted) return;
     this.#controller.abort();
     this.onStop();
@@ -81,7 +84,13 @@ export class RunStop {
 
   /** What a chunk read but not sent is reported with: why the run stopped, 0 attempts. */
   get notSent(): ErrorSummary {
-    return this.reason === "stop" || !this.error ? STOPPED : { ...this.error, attempts: 0 };
+    if (this.reason === "stop" || !this.error) return STOPPED;
+    const error = { ...this.error, attempts: 0 };
+    if (this.app === undefined) return error;
+    // Another call's answer: without saying so, a chunk never sent to another app would read
+    // as that app's own answer (its key refused, when it was never called).
+    const message = `Not sent: the run stopped on app "${this.app}"'s answer: ${error.message}`;
+    return { ...error, message };
   }
 
   get stoppedBy(): StoppedBy | undefined {
