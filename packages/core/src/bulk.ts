@@ -122,11 +122,9 @@ export async function deleteUsers(
   /** What a hook threw stops the run; ours wraps it (never decorates it), with the report. */
   const hookFailed = (hook: HookName, thrown: unknown) => {
     const message = `deleteUsers stopped: its ${hook} hook threw: ${describeThrown(thrown)}`;
-    stop.set(
-      "hook",
-      new BatchHookError(message, { hook, cause: thrown }),
-      (report) => new BatchHookError(message, { hook, cause: thrown, report }),
-    );
+    stop.set("hook", new BatchHookError(message, { hook, cause: thrown }), {
+      rejection: (report) => new BatchHookError(message, { hook, cause: thrown, report }),
+    });
   };
 
   /**
@@ -137,26 +135,20 @@ export async function deleteUsers(
   const sourceFailed = (thrown: unknown) => {
     if (isIdReadError(thrown)) {
       const { source, line, problem } = thrown;
-      return stop.set(
-        "source",
-        thrown,
-        (report) => new IdReadError(source, line, problem, { report }),
-      );
+      return stop.set("source", thrown, {
+        rejection: (report) => new IdReadError(source, line, problem, { report }),
+      });
     }
     if (thrown instanceof BatchValidationError) {
       const { message, option, variable } = thrown;
-      return stop.set(
-        "source",
-        thrown,
-        (report) => new BatchValidationError(message, { option, variable, report }),
-      );
+      return stop.set("source", thrown, {
+        rejection: (report) => new BatchValidationError(message, { option, variable, report }),
+      });
     }
     const message = `deleteUsers stopped: reading ids failed: ${describeThrown(thrown)}`;
-    stop.set(
-      "source",
-      new BatchSourceError(message, { cause: thrown }),
-      (report) => new BatchSourceError(message, { cause: thrown, report }),
-    );
+    stop.set("source", new BatchSourceError(message, { cause: thrown }), {
+      rejection: (report) => new BatchSourceError(message, { cause: thrown, report }),
+    });
   };
 
   const tell = () => {
@@ -227,8 +219,8 @@ export async function deleteUsers(
         : failure.retryable || failure.kind === "abort"
           ? "cut"
           : "final";
-      if (halts(error)) stop.set("halt", error, undefined, app);
-      else if (breaker.record(end)) stop.set("breaker", error, undefined, app);
+      if (halts(error)) stop.set("halt", error, { app });
+      else if (breaker.record(end)) stop.set("breaker", error, { app });
     }
     const ok = tokens.length === apps.length;
     report[ok ? "confirmed" : "failed"] += chunkIds.length;

@@ -37,7 +37,9 @@ export const isRetryableStatus = (status: number): boolean => status === 429 || 
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (!value) return;
   const ms = /^\s*\d+(\.\d+)?\s*$/.test(value) ? +value * 1000 : Date.parse(value) - now;
-  return ms >= 0 ? Math.ceil(ms) : ms < 0 ? 0 : undefined;
+  if (Number.isNaN(ms)) return;
+  // A date already past means: now.
+  return Math.max(0, Math.ceil(ms));
 }
 
 /**

@@ -48,11 +48,9 @@ export class RunStop {
     private readonly onStop: () => void,
   ) {
     const abort = () =>
-      this.set(
-        "abort",
-        new BatchAbortError(ABORTED),
-        (report) => new BatchAbortError(ABORTED, { report }),
-      );
+      this.set("abort", new BatchAbortError(ABORTED), {
+        rejection: (report) => new BatchAbortError(ABORTED, { report }),
+      });
     for (const [source, handler] of [
       [stopSignal, () => this.set("stop")],
       [signal, abort],
@@ -71,7 +69,15 @@ export class RunStop {
     return this.#controller.signal;
   }
 
-  set(reason: StopReason, error?: unknown, rejection?: RunStop["rejection"], app?: string): void {
+  /**
+   * Stops the run for `reason` (the first reason wins). `rejection` builds what the run rejects
+   * with (abort, source, hook); `app` is the app whose answer stopped it (halt, breaker).
+   */
+  set(
+    reason: StopReason,
+    error?: unknown,
+    { rejection, app }: { rejection?: RunStop["rejection"]; app?: string } = {},
+  ): void {
     if (this.reason && !(reason === "abort" && this.reason === "stop")) return;
     this.reason = reason;
     this.error = error === undefined ? undefined : summarize(error);
